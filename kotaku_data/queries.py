@@ -1,0 +1,385 @@
+"""One function per dashboard question. Each takes a Database and a Filters and returns a tidy DataFrame.
+
+Period semantics: for a year range (y0, y1) the starting point is the end of year y0 - 1 (or the 2015 baseline),
+the end point is the end of y1; flows (spending) are summed over y0..y1. Location filters (province,
+kabupaten/kota, location type, financier, baseline slum level) select desa/kelurahan; tables kept per
+kabupaten/kota (Pokja PKP, satisfaction, spending) follow the province, kabupaten/kota and financier filters.
+All user values are bound parameters; only fixed SQL fragments chosen from whitelists are concatenated.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from . import config
+from .db import Database
+from .filters import Filters
+
+# level -> (code column on lokasi, name expression, join clause for names)
+LEVELS = {
+    "nasional": ("'ID'", "'Indonesia'", ""),
+    "prov": ("l.kode_prov", "p.nama_prov", "JOIN provinsi p ON p.kode_prov = l.kode_prov"),
+    "kab": ("l.kode_kabkota", "k.nama_kabkota", "JOIN kabkota k ON k.kode_kabkota = l.kode_kabkota"),
+    "desa": ("l.kode_desa", "l.nama_desa", ""),
+}
+# the same for tables kept per kabupaten/kota (alias x)
+KAB_LEVELS = {
+    "nasional": ("'ID'", "'Indonesia'", ""),
+    "prov": ("substr(x.kode_kabkota, 1, 2)", "p.nama_prov",
+             "JOIN provinsi p ON p.kode_prov = substr(x.kode_kabkota, 1, 2)"),
+    "kab": ("x.kode_kabkota", "k.nama_kabkota", "JOIN kabkota k ON k.kode_kabkota = x.kode_kabkota"),
+}
+
+
+def _level(level: str, table: dict) -> tuple[str, str, str]:
+    if level not in table:
+        raise ValueError(f"unknown level {level!r}; expected one of {list(table)}")
+    return table[level]
+
+
+def location_where(f: Filters, alias: str = "l") -> tuple[str, list]:
+    """WHERE clause over lokasi for the location filters, with its bound parameters."""
+    clauses, params = ["TRUE"], []
+    if f.prov:
+        clauses.append(f"{alias}.kode_prov = ?")
+        params.append(f.prov)
+    if f.kab:
+        clauses.append(f"{alias}.kode_kabkota = ?")
+        params.append(f.kab)
+    if f.tipe:
+        clauses.append(f"{alias}.tipe_lokasi = ?")
+        params.append(f.tipe)
+    if f.dana:
+        clauses.append(f"list_contains(?, {alias}.sumber_dana)")
+        params.append(list(f.dana))
+    if f.tingkat:
+        clauses.append(f"list_contains(?, {alias}.tingkat_kumuh_awal)")
+        params.append(list(f.tingkat))
+    return " AND ".join(clauses), params
+
+
+def kabkota_where(f: Filters, alias: str = "x", financier_col: str | None = None) -> tuple[str, list]:
+    """WHERE clause for tables kept per kabupaten/kota; the financier filter selects kabupaten/kota whose
+    locations it finances (or, for spending, the spending row's own financier column)."""
+    clauses, params = ["TRUE"], []
+    if f.prov:
+        clauses.append(f"substr({alias}.kode_kabkota, 1, 2) = ?")
+        params.append(f.prov)
+    if f.kab:
+        clauses.append(f"{alias}.kode_kabkota = ?")
+        params.append(f.kab)
+    if f.dana:
+        if financier_col:
+            clauses.append(f"list_contains(?, {alias}.{financier_col})")
+        else:
+            clauses.append(
+                f"{alias}.kode_kabkota IN (SELECT kode_kabkota FROM lokasi WHERE list_contains(?, sumber_dana))"
+            )
+        params.append(list(f.dana))
+    return " AND ".join(clauses), params
+
+
+# --- slum area ---------------------------------------------------------------------------------------------
+
+
+def slum_area_by_year(db: Database, f: Filters, level: str = "nasional") -> pd.DataFrame:
+    """Slum area at the end of each year of the period (plus its starting year), per place.
+
+    Columns: kode, nama, tahun, luas_kumuh_ha, luas_awal_ha (2015 baseline), berkurang_ha (reduced since 2015).
+    """
+    code, name, join = _level(level, LEVELS)
+    where, params = location_where(f)
+    sql = (
+        f"SELECT {code} AS kode, {name} AS nama, y.tahun, sum(y.luas_kumuh_ha) AS luas_kumuh_ha, "
+        "sum(l.luas_kumuh_awal_ha) AS luas_awal_ha "
+        f"FROM luas_kumuh_tahunan y JOIN lokasi l USING (kode_desa) {join} "
+        f"WHERE {where} AND y.tahun BETWEEN ? AND ? GROUP BY ALL ORDER BY kode, y.tahun"
+    )
+    df = db.query(sql, [*params, f.start_year, f.end_year])
+    df["tahun"] = df["tahun"].astype(int)
+    df["berkurang_ha"] = df["luas_awal_ha"] - df["luas_kumuh_ha"]
+    return df
+
+
+def slum_area_summary(db: Database, f: Filters, level: str = "prov") -> pd.DataFrame:
+    """Per place: slum area at the start and end of the period, reduction, share reduced, locations, rank.
+
+    Columns: kode, nama, lokasi, lokasi_peningkatan, luas_awal_ha (2015), luas_mulai_ha (start of period),
+    luas_akhir_ha (end of period), berkurang_ha (during the period), berkurang_total_ha (since 2015),
+    persen_berkurang (since 2015, % of baseline), peringkat (1 = largest share reduced).
+    """
+    code, name, join = _level(level, LEVELS)
+    where, params = location_where(f)
+    sql = (
+        f"SELECT {code} AS kode, {name} AS nama, count(*) AS lokasi, "
+        "count(*) FILTER (WHERE l.tipe_lokasi = 'peningkatan') AS lokasi_peningkatan, "
+        "sum(l.luas_kumuh_awal_ha) AS luas_awal_ha, sum(s.luas_kumuh_ha) AS luas_mulai_ha, "
+        "sum(e.luas_kumuh_ha) AS luas_akhir_ha "
+        f"FROM lokasi l {join} "
+        "JOIN luas_kumuh_tahunan s ON s.kode_desa = l.kode_desa AND s.tahun = ? "
+        "JOIN luas_kumuh_tahunan e ON e.kode_desa = l.kode_desa AND e.tahun = ? "
+        f"WHERE {where} GROUP BY ALL ORDER BY kode"
+    )
+    df = db.query(sql, [f.start_year, f.end_year, *params])
+    df["berkurang_ha"] = df["luas_mulai_ha"] - df["luas_akhir_ha"]
+    df["berkurang_total_ha"] = df["luas_awal_ha"] - df["luas_akhir_ha"]
+    df["persen_berkurang"] = (100 * df["berkurang_total_ha"] / df["luas_awal_ha"]).where(df["luas_awal_ha"] > 0)
+    df["peringkat"] = df["persen_berkurang"].rank(ascending=False, method="min").astype("Int64")
+    return df
+
+
+def kelurahan_table(db: Database, f: Filters) -> pd.DataFrame:
+    """One row per desa/kelurahan in the selection: baseline, start, end, reduction, slum level."""
+    where, params = location_where(f)
+    sql = (
+        "SELECT l.kode_desa, l.nama_desa, k.nama_kabkota, p.nama_prov, l.tipe_lokasi, l.sumber_dana, "
+        "l.luas_kumuh_awal_ha AS luas_awal_ha, s.luas_kumuh_ha AS luas_mulai_ha, e.luas_kumuh_ha AS luas_akhir_ha, "
+        "l.luas_kumuh_awal_ha - e.luas_kumuh_ha AS berkurang_total_ha, l.skor_kumuh_awal, l.tingkat_kumuh_awal, "
+        "e.skor_kumuh AS skor_kumuh_akhir, e.tingkat_kumuh AS tingkat_kumuh_akhir "
+        "FROM lokasi l JOIN kabkota k ON k.kode_kabkota = l.kode_kabkota "
+        "JOIN provinsi p ON p.kode_prov = l.kode_prov "
+        "JOIN luas_kumuh_tahunan s ON s.kode_desa = l.kode_desa AND s.tahun = ? "
+        "JOIN luas_kumuh_tahunan e ON e.kode_desa = l.kode_desa AND e.tahun = ? "
+        f"WHERE {where} ORDER BY berkurang_total_ha DESC, l.kode_desa"
+    )
+    return db.query(sql, [f.start_year, f.end_year, *params])
+
+
+def zero_slum_projection(db: Database, f: Filters, level: str = "prov", window: int = 3) -> pd.DataFrame:
+    """Year each place reaches zero slum area if it keeps the average pace of its last `window` years.
+
+    A projection, not a forecast: linear at the recent pace; None when the pace is zero (never at that pace).
+    Columns: kode, nama, luas_akhir_ha, laju_ha_per_tahun, tahun_nol.
+    """
+    series = slum_area_by_year(db, Filters(tahun=(config.FIRST_YEAR, f.end_year), prov=f.prov, kab=f.kab,
+                                           tipe=f.tipe, dana=f.dana, tingkat=f.tingkat), level)
+    rows = []
+    for (kode, nama), g in series.groupby(["kode", "nama"], sort=True):
+        g = g.sort_values("tahun")
+        last = g.iloc[-1]
+        past = g[g["tahun"] == last["tahun"] - window]
+        pace = (past["luas_kumuh_ha"].iloc[0] - last["luas_kumuh_ha"]) / window if len(past) else 0.0
+        if last["luas_kumuh_ha"] <= 0.005:
+            year = int(g.loc[g["luas_kumuh_ha"] <= 0.005, "tahun"].iloc[0])
+        elif pace > 0:
+            year = int(last["tahun"] + -(-last["luas_kumuh_ha"] // pace))
+        else:
+            year = None
+        rows.append((kode, nama, float(last["luas_kumuh_ha"]), float(pace), year))
+    return pd.DataFrame(rows, columns=["kode", "nama", "luas_akhir_ha", "laju_ha_per_tahun", "tahun_nol"]).astype(
+        {"tahun_nol": "Int64"}
+    )
+
+
+# --- outcome indicators --------------------------------------------------------------------------------------
+
+
+def service_access(db: Database, f: Filters, level: str = "nasional", by_service: bool = True) -> pd.DataFrame:
+    """Indicator 1: households served per service (or all services pooled), per place and year.
+
+    Columns: kode, nama, tahun, [layanan], kk_total, kk_terlayani, persen_terlayani.
+    """
+    code, name, join = _level(level, LEVELS)
+    where, params = location_where(f)
+    service = "a.layanan, " if by_service else ""
+    sql = (
+        f"SELECT {code} AS kode, {name} AS nama, a.tahun, {service}"
+        "sum(a.kk_total) AS kk_total, sum(a.kk_terlayani) AS kk_terlayani "
+        f"FROM akses_layanan a JOIN lokasi l USING (kode_desa) {join} "
+        f"WHERE {where} AND a.tahun BETWEEN ? AND ? GROUP BY ALL ORDER BY ALL"
+    )
+    df = db.query(sql, [*params, f.start_year, f.end_year])
+    df["tahun"] = df["tahun"].astype(int)
+    df["persen_terlayani"] = 100 * df["kk_terlayani"] / df["kk_total"]
+    return df
+
+
+def pokja_status(db: Database, f: Filters, level: str = "nasional") -> pd.DataFrame:
+    """Indicator 3: kabupaten/kota with a Pokja PKP formed and functioning, per place and year.
+
+    Columns: kode, nama, tahun, kabkota, terbentuk, berfungsi, persen_terbentuk, persen_berfungsi.
+    """
+    code, name, join = _level(level, KAB_LEVELS)
+    where, params = kabkota_where(f)
+    sql = (
+        f"SELECT {code} AS kode, {name} AS nama, x.tahun, count(*) AS kabkota, "
+        "count(*) FILTER (WHERE x.terbentuk) AS terbentuk, count(*) FILTER (WHERE x.berfungsi) AS berfungsi "
+        f"FROM pokja_pkp x {join} WHERE {where} AND x.tahun BETWEEN ? AND ? GROUP BY ALL ORDER BY ALL"
+    )
+    df = db.query(sql, [*params, f.start_year, f.end_year])
+    df["tahun"] = df["tahun"].astype(int)
+    df["persen_terbentuk"] = 100 * df["terbentuk"] / df["kabkota"]
+    df["persen_berfungsi"] = 100 * df["berfungsi"] / df["kabkota"]
+    return df
+
+
+def satisfaction(db: Database, f: Filters, level: str = "nasional") -> pd.DataFrame:
+    """Indicator 4: beneficiaries satisfied, per place and survey year within the period.
+
+    Columns: kode, nama, tahun, responden, puas, persen_puas.
+    """
+    code, name, join = _level(level, KAB_LEVELS)
+    where, params = kabkota_where(f)
+    sql = (
+        f"SELECT {code} AS kode, {name} AS nama, x.tahun, sum(x.responden) AS responden, sum(x.puas) AS puas "
+        f"FROM kepuasan x {join} WHERE {where} AND x.tahun BETWEEN ? AND ? GROUP BY ALL ORDER BY ALL"
+    )
+    df = db.query(sql, [*params, f.tahun[0], f.end_year])
+    df["tahun"] = df["tahun"].astype(int)
+    df["persen_puas"] = 100 * df["puas"] / df["responden"]
+    return df
+
+
+# --- spending --------------------------------------------------------------------------------------------
+
+SPENDING_DIMENSIONS = {
+    "tahun": "x.tahun",
+    "komponen": "x.komponen",
+    "sumber_dana": "x.sumber_dana",
+    "kode_prov": "substr(x.kode_kabkota, 1, 2)",
+    "kode_kabkota": "x.kode_kabkota",
+}
+
+
+def spending(db: Database, f: Filters, by: tuple[str, ...] = ("komponen",)) -> pd.DataFrame:
+    """Allocated and realised spending in the period, grouped by any of tahun, komponen, sumber_dana,
+    kode_prov, kode_kabkota. Columns: <by...>, alokasi_rp, realisasi_rp, persen_serapan (absorption %)."""
+    unknown = [b for b in by if b not in SPENDING_DIMENSIONS]
+    if unknown:
+        raise ValueError(f"unknown spending dimension(s) {unknown}")
+    where, params = kabkota_where(f, financier_col="sumber_dana")
+    select = "".join(f"{SPENDING_DIMENSIONS[b]} AS {b}, " for b in by)
+    group = "GROUP BY ALL ORDER BY ALL" if by else ""
+    sql = (
+        f"SELECT {select}sum(x.alokasi_rp) AS alokasi_rp, sum(x.realisasi_rp) AS realisasi_rp "
+        f"FROM anggaran x WHERE {where} AND x.tahun BETWEEN ? AND ? {group}"
+    )
+    df = db.query(sql, [*params, f.tahun[0], f.end_year])
+    for col in ("tahun", "komponen"):
+        if col in df:
+            df[col] = df[col].astype(int)
+    df["persen_serapan"] = (100 * df["realisasi_rp"] / df["alokasi_rp"]).where(df["alokasi_rp"] > 0)
+    return df
+
+
+def spending_per_ha(db: Database, f: Filters, level: str = "prov") -> pd.DataFrame:
+    """Realised spending in the period per hectare of slum reduced in the period, per province or kab/kota.
+
+    Spending follows the place and financier filters; hectares follow all location filters.
+    Columns: kode, nama, realisasi_rp, berkurang_ha, rp_per_ha.
+    """
+    if level not in ("prov", "kab"):
+        raise ValueError("spending per hectare is by 'prov' or 'kab'")
+    area = slum_area_summary(db, f, level)[["kode", "nama", "berkurang_ha"]]
+    dim = "kode_prov" if level == "prov" else "kode_kabkota"
+    money = spending(db, f, by=(dim,)).rename(columns={dim: "kode"})[["kode", "realisasi_rp"]]
+    df = area.merge(money, on="kode", how="inner")
+    df["rp_per_ha"] = (df["realisasi_rp"] / df["berkurang_ha"]).where(df["berkurang_ha"] > 0)
+    return df.sort_values("kode").reset_index(drop=True)[["kode", "nama", "realisasi_rp", "berkurang_ha", "rp_per_ha"]]
+
+
+# --- headline and status --------------------------------------------------------------------------------
+
+# Working targets for the dashboard status. Only the slum-area target (38,431 ha) is published; the others
+# are the dashboard's own working targets for the end of the programme period (see Data & Methods).
+TARGETS = {
+    "slum_area": 100.0,  # % of the baseline slum area handled (38,431 ha nationally)
+    "access": 100.0,  # % of households served (zero slum means every service criterion met)
+    "pokja": 100.0,  # % of kabupaten/kota with a functioning Pokja PKP
+    "satisfaction": 80.0,  # % of beneficiaries satisfied
+    "absorption": 100.0,  # % of the allocation realised
+}
+STATUS_ON_TRACK, STATUS_AT_RISK = 0.95, 0.80
+
+
+def expected_progress(year: int, first: int = config.FIRST_YEAR, last: int = config.LAST_YEAR) -> float:
+    """Share of the end target expected by the end of `year` on a straight line from the baseline."""
+    return min(max((year - first) / (last - first), 0.0), 1.0)
+
+
+def status(actual: float | None, target: float, expected_share: float = 1.0) -> str | None:
+    """on_track when actual reaches 95 % of the expected value, at_risk from 80 %, else off_track."""
+    if actual is None or pd.isna(actual):
+        return None
+    expected = target * expected_share
+    if expected <= 0:
+        return "on_track"
+    ratio = actual / expected
+    if ratio >= STATUS_ON_TRACK:
+        return "on_track"
+    return "at_risk" if ratio >= STATUS_AT_RISK else "off_track"
+
+
+def _from_baseline(baseline: float | None, target: float, share: float) -> float:
+    """Expected value after `share` of the way from the baseline to the target."""
+    return target if baseline is None else baseline + (target - baseline) * share
+
+
+def headline(db: Database, f: Filters) -> dict:
+    """The national (or filtered) headline numbers of the overview, with a status for each."""
+    area = slum_area_summary(db, f, "nasional")
+    a = area.iloc[0] if len(area) else None
+    access = service_access(db, f, "nasional", by_service=False)
+    pokja = pokja_status(db, f, "nasional")
+    sat = satisfaction(db, f, "nasional")
+    money = spending(db, f, by=())
+    counts = db.query(
+        "SELECT count(DISTINCT l.kode_prov) AS prov, count(DISTINCT l.kode_kabkota) AS kab, count(*) AS desa "
+        "FROM lokasi l WHERE " + location_where(f)[0],
+        location_where(f)[1],
+    ).iloc[0]
+
+    def at(df: pd.DataFrame, year: int, col: str) -> float | None:
+        row = df[df["tahun"] == year]
+        return float(row[col].iloc[0]) if len(row) else None
+
+    share_expected = expected_progress(f.end_year)
+    out = {
+        "luas_awal_ha": float(a["luas_awal_ha"]) if a is not None else 0.0,
+        "luas_akhir_ha": float(a["luas_akhir_ha"]) if a is not None else 0.0,
+        "berkurang_ha": float(a["berkurang_total_ha"]) if a is not None else 0.0,
+        "berkurang_periode_ha": float(a["berkurang_ha"]) if a is not None else 0.0,
+        "persen_berkurang": float(a["persen_berkurang"]) if a is not None and pd.notna(a["persen_berkurang"]) else None,
+        "akses_awal": at(access, f.start_year, "persen_terlayani"),
+        "akses_akhir": at(access, f.end_year, "persen_terlayani"),
+        "pokja_berfungsi": at(pokja, f.end_year, "persen_berfungsi"),
+        "pokja_terbentuk": at(pokja, f.end_year, "persen_terbentuk"),
+        "puas": float(sat["persen_puas"].iloc[-1]) if len(sat) else None,
+        "puas_tahun": int(sat["tahun"].iloc[-1]) if len(sat) else None,
+        "alokasi_rp": float(money["alokasi_rp"].iloc[0] or 0) if len(money) else 0.0,
+        "realisasi_rp": float(money["realisasi_rp"].iloc[0] or 0) if len(money) else 0.0,
+        "n_prov": int(counts["prov"]),
+        "n_kab": int(counts["kab"]),
+        "n_desa": int(counts["desa"]),
+        "tahun_akhir": f.end_year,
+    }
+    out["persen_serapan"] = 100 * out["realisasi_rp"] / out["alokasi_rp"] if out["alokasi_rp"] else None
+    out["status"] = {
+        "slum_area": status(out["persen_berkurang"], TARGETS["slum_area"], share_expected),
+        "access": status(out["akses_akhir"], _from_baseline(out["akses_awal"], TARGETS["access"], share_expected)),
+        "pokja": status(out["pokja_berfungsi"], TARGETS["pokja"], share_expected),
+        "satisfaction": status(out["puas"], TARGETS["satisfaction"]),
+        "absorption": status(out["persen_serapan"], TARGETS["absorption"]),
+    }
+    return out
+
+
+def region_index(db: Database) -> pd.DataFrame:
+    """Every programme province, kabupaten/kota and desa/kelurahan, for search: level, kode, nama, parent."""
+    sql = (
+        "SELECT 'prov' AS level, p.kode_prov AS kode, p.nama_prov AS nama, NULL AS induk "
+        "FROM provinsi p WHERE p.kode_prov IN (SELECT kode_prov FROM lokasi) "
+        "UNION ALL SELECT 'kab', k.kode_kabkota, k.nama_kabkota, p.nama_prov FROM kabkota k "
+        "JOIN provinsi p ON p.kode_prov = k.kode_prov WHERE k.kode_kabkota IN (SELECT kode_kabkota FROM lokasi) "
+        "UNION ALL SELECT 'desa', l.kode_desa, l.nama_desa, k.nama_kabkota FROM lokasi l "
+        "JOIN kabkota k ON k.kode_kabkota = l.kode_kabkota ORDER BY 1, 2"
+    )
+    return db.query(sql)
+
+
+def places(db: Database) -> pd.DataFrame:
+    """Programme kabupaten/kota with their province (codes and names), for filters and URL validation."""
+    return db.query(
+        "SELECT DISTINCT l.kode_prov, p.nama_prov, p.nama_prov_en, l.kode_kabkota, k.nama_kabkota "
+        "FROM lokasi l JOIN provinsi p ON p.kode_prov = l.kode_prov "
+        "JOIN kabkota k ON k.kode_kabkota = l.kode_kabkota ORDER BY l.kode_prov, l.kode_kabkota"
+    )
