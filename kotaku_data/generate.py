@@ -350,11 +350,12 @@ def _scale_up(loc: pd.DataFrame, scale: int) -> pd.DataFrame:
     if scale == 1:
         return loc.assign(sintetis=False)
     copies = [loc.assign(sintetis=False)]
+    # kecamatan 81..99 do not exist in the official list; number the copies within their kabupaten/kota
+    serial = (loc.groupby("kode_kabkota").cumcount() + 1).map("{:04d}".format)
     for j in range(1, scale):
-        kec = f"{80 + j:02d}"
         copies.append(
             loc.assign(
-                kode_desa=loc["kode_desa"].str[:6] + kec + loc["kode_desa"].str[8:],
+                kode_desa=loc["kode_kabkota"] + f".{80 + j:02d}." + serial,
                 nama_desa=loc["nama_desa"] + f" (sintetis {j})",
                 sintetis=True,
             )
