@@ -36,28 +36,66 @@ def _literal(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
+# the one large table stays a view over its Parquet file (read only for a single place); the others are loaded
+LARGE_TABLES = {"akses_layanan"}
+OPTIONAL_DEFAULTS = {"skor_kumuh": "CAST(NULL AS DOUBLE)", "tingkat_kumuh": "CAST(NULL AS VARCHAR)",
+                     "jenis_desa": "CAST(NULL AS VARCHAR)", "sintetis": "FALSE"}
+DIMENSIONS = "l.kode_prov, l.kode_kabkota, l.tipe_lokasi, l.sumber_dana, l.tingkat_kumuh_awal"
+# Pre-aggregated per kabupaten/kota and filter dimensions: national, province and kabupaten/kota questions
+# read these small tables instead of scanning every location (see README, Performance).
+CUBES = {
+    "luas_cube": (
+        f"SELECT {DIMENSIONS}, y.tahun, count(*) AS lokasi, "
+        "count(*) FILTER (WHERE l.tipe_lokasi = 'peningkatan') AS lokasi_peningkatan, "
+        "sum(l.luas_kumuh_awal_ha) AS luas_awal_ha, sum(y.luas_kumuh_ha) AS luas_kumuh_ha "
+        "FROM luas_kumuh_tahunan y JOIN lokasi l USING (kode_desa) GROUP BY ALL ORDER BY ALL"
+    ),
+    "akses_cube": (
+        f"SELECT {DIMENSIONS}, a.tahun, a.layanan, sum(a.kk_total) AS kk_total, "
+        "sum(a.kk_terlayani) AS kk_terlayani "
+        "FROM akses_layanan a JOIN lokasi l USING (kode_desa) GROUP BY ALL ORDER BY ALL"
+    ),
+}
+
+
+def _create(con: duckdb.DuckDBPyConnection, name: str, source: str, table: bool) -> None:
+    kind = "TABLE" if table else "VIEW"
+    con.execute(f"CREATE {kind} {name} AS SELECT * FROM {source}")
+
+
 def connect(data_dir: Path) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with a view per programme table and per reference table."""
+    """An in-memory DuckDB with every programme and reference table, plus the pre-aggregated cubes.
+
+    A missing or corrupt file raises DataError naming it, so the app can say which file and how to fix it.
+    """
     con = duckdb.connect(":memory:", config={"threads": 2})
     for table in TABLES.values():
         path = data_dir / "program" / table.file
         if not path.exists():
             raise DataError(path, "file is missing")
-        con.execute(f"CREATE VIEW {table.name} AS SELECT * FROM read_parquet({_literal(path)})")
+        try:
+            cols = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet({_literal(path)})").fetchall()}
+            extra = "".join(f", {expr} AS {c}" for c, expr in OPTIONAL_DEFAULTS.items()
+                            if c in {col.name for col in table.columns} and c not in cols)
+            _create(con, table.name, f"(SELECT *{extra} FROM read_parquet({_literal(path)}))",
+                    table.name not in LARGE_TABLES)
+        except duckdb.Error as exc:
+            raise DataError(path, str(exc).splitlines()[0]) from exc
     for view, name in REFERENCE_VIEWS.items():
         path = data_dir / "reference" / name
         if not path.exists():
             raise DataError(path, "file is missing")
-        reader = "read_parquet" if path.suffix == ".parquet" else "read_csv_auto"
+        reader = "read_parquet" if path.suffix == ".parquet" else "read_csv"
         opts = "" if path.suffix == ".parquet" else ", all_varchar = true, header = true"
-        con.execute(f"CREATE VIEW {view} AS SELECT * FROM {reader}({_literal(path)}{opts})")
-    # touch every view once so a corrupt file fails here, with its name, not in the middle of a page
-    for view in [*TABLES, *REFERENCE_VIEWS]:
         try:
-            con.execute(f"SELECT * FROM {view} LIMIT 1").fetchall()
+            _create(con, view, f"{reader}({_literal(path)}{opts})", True)
         except duckdb.Error as exc:
-            file = TABLES[view].file if view in TABLES else REFERENCE_VIEWS[view]
-            raise DataError(data_dir / ("program" if view in TABLES else "reference") / file, str(exc)) from exc
+            raise DataError(path, str(exc).splitlines()[0]) from exc
+    for name, sql in CUBES.items():
+        try:
+            con.execute(f"CREATE TABLE {name} AS {sql}")
+        except duckdb.Error as exc:
+            raise DataError(data_dir / "program", str(exc).splitlines()[0]) from exc
     return con
 
 
