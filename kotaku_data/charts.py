@@ -357,3 +357,580 @@ def zero_year_chart(df: pd.DataFrame, lang: str, names: Mapping[str, str] | None
     fig.update_xaxes(title=t("chart.projected_year_axis", lang), tickformat="d", side="top")
     fig.update_layout(showlegend=False, margin={"t": 50})
     return fig
+
+
+# --- outcome indicators, spending and region profile (pages 1, 2 and 4) ------------------------------------
+
+COLUMN_KINDS.update({
+    "persen_awal": "pct", "persen_akhir": "pct", "selisih_poin": "points", "tahun_awal": "year",
+    "tahun_akhir": "year", "target_ha": "ha", "diharapkan_ha": "ha", "persen_capaian": "pct",
+    "persen_diharapkan": "pct", "status": "status", "kk_total": "households", "kk_terlayani": "households",
+    "alokasi_rp": "rp", "realisasi_rp": "rp", "persen_serapan": "pct", "rp_per_ha": "rp",
+    "nilai_wilayah": "text", "nilai_banding": "text", "nilai_nasional": "text", "ukuran": "text",
+})
+#: Icon before the status word in tables and hover text (status is never shown by colour alone).
+STATUS_SYMBOLS = {"on_track": "✅", "at_risk": "⚠️", "off_track": "⛔"}
+#: Colours of the places compared on the region profile: the region, the one compared with, the nation.
+ROLE_COLORS = {"wilayah": ACTUAL_COLOR, "banding": HIGHLIGHT_COLOR, "nasional": NATIONAL_COLOR}
+START_COLOR = "#9E9E9E"  # the start of a period in before/after (dumbbell) charts
+TOTAL_COLOR = "#5D6D7E"  # money totals that are not split by component or financier
+
+
+def status_text(code: str | None, lang: str) -> str:
+    """``"✅ Sesuai jalur"`` / ``"⚠️ At risk"``; the missing mark when there is no status."""
+    if not code or (not isinstance(code, str) and pd.isna(code)):
+        return MISSING
+    return f"{STATUS_SYMBOLS.get(code, '')} {t(f'status.{code}', lang)}".strip()
+
+
+def with_status_text(df: pd.DataFrame, lang: str, col: str = "status") -> pd.DataFrame:
+    """A copy of ``df`` with the status codes in ``col`` written as icon and word (for tables)."""
+    return df.assign(**{col: [status_text(c, lang) for c in df[col]]})
+
+
+def points_text(value: Any, lang: str) -> str:
+    """A change in percentage points with its sign: ``"+12,3 poin"`` / ``"+12.3 pts"``."""
+    if value is None or pd.isna(value):
+        return MISSING
+    sign = "+" if float(value) > 0.05 else ""
+    return t("unit.points", lang, value=sign + fmt_number(value, lang, 1))
+
+
+def _wrap(text: str, width: int = 34) -> str:
+    """Long labels (component names) broken over lines with <br> for axes and legends."""
+    lines, line = [], ""
+    for word in str(text).split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "<br>".join(lines)
+
+
+def _rp_scale(values: Iterable[Any], lang: str) -> tuple[float, str]:
+    """(divisor, axis title) so that rupiah axes read in billions or trillions: ``"Rp miliar"``."""
+    vals = [abs(float(v)) for v in values if v is not None and not pd.isna(v)]
+    top = max(vals) if vals else 0.0
+    if top >= 1e12:
+        return 1e12, t("chart.rp_trillion_axis", lang)
+    if top >= 1e9:
+        return 1e9, t("chart.rp_billion_axis", lang)
+    return 1e6, t("chart.rp_million_axis", lang)
+
+
+def _rp_tickformat(div: float) -> str:
+    return ",.1f" if div >= 1e12 else ",.0f"
+
+
+def _component_label(code: Any, lang: str, width: int = 30) -> str:
+    """"3. Peningkatan infrastruktur ..." broken over lines (full name, numbered as in the programme)."""
+    return _wrap(f"{int(code)}. {component_name(code, lang)}", width)
+
+
+def _pct_axis(fig: go.Figure, lang: str, title_key: str, axis: str = "x") -> None:
+    upd = fig.update_xaxes if axis == "x" else fig.update_yaxes
+    upd(title=t(title_key, lang), range=[0, 102], ticksuffix="%", tickformat=",.0f")
+
+
+def _dumbbell(fig: go.Figure, labels: list[str], start: list, end: list, start_text: list[str], end_text: list[str],
+              start_name: str, end_name: str, hover_names: list[str]) -> None:
+    """Start-of-period (open grey) and latest (filled blue) markers joined by a line, one row per label."""
+    xs: list[Any] = []
+    ys: list[Any] = []
+    for lab, a, b in zip(labels, start, end, strict=True):
+        if a is not None and b is not None:
+            xs += [a, b, None]
+            ys += [lab, lab, None]
+    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": "#BDBDBD", "width": 3}, hoverinfo="skip",
+                             showlegend=False))
+    fig.add_trace(go.Scatter(
+        x=start, y=labels, mode="markers", name=start_name,
+        marker={"symbol": "circle-open", "size": 11, "color": START_COLOR, "line": {"width": 2.5}},
+        customdata=list(zip(hover_names, start_text, strict=True)),
+        hovertemplate=f"<b>%{{customdata[0]}}</b><br>{start_name}: %{{customdata[1]}}<extra></extra>",
+    ))
+    fig.add_trace(go.Scatter(
+        x=end, y=labels, mode="markers", name=end_name, marker={"symbol": "circle", "size": 12, "color": ACTUAL_COLOR},
+        customdata=list(zip(hover_names, end_text, strict=True)),
+        hovertemplate=f"<b>%{{customdata[0]}}</b><br>{end_name}: %{{customdata[1]}}<extra></extra>",
+    ))
+
+
+def access_by_service(df: pd.DataFrame, lang: str, height: int = 360, title: str | None = None) -> go.Figure:
+    """Indicator 1 for one place: households served per service, start of the period against its end.
+
+    ``df``: ``queries.service_access_change`` for one place (rows per service, in config.SERVICES order).
+    """
+    if df is None or len(df) == 0:
+        return empty_figure(lang, height)
+    d = df.reset_index(drop=True)
+    y0, y1 = str(int(d["tahun_awal"].iloc[0])), str(int(d["tahun_akhir"].iloc[0]))
+    labels = [label("layanan", s, lang) for s in d["layanan"]]
+    fig = go.Figure()
+    _dumbbell(fig, labels, rounded(d["persen_awal"]), rounded(d["persen_akhir"]),
+              [fmt_pct(v, lang) for v in d["persen_awal"]],
+              [f"{fmt_pct(v, lang)} ({points_text(p, lang)})" for v, p in zip(d["persen_akhir"], d["selisih_poin"],
+                                                                              strict=True)],
+              t("chart.start_of_period", lang, year=y0), t("chart.latest", lang, year=y1), labels)
+    base_layout(fig, lang, title, height=height)
+    _pct_axis(fig, lang, "chart.households_served_axis")
+    fig.update_yaxes(autorange="reversed", title=None, automargin=True)
+    return fig
+
+
+def access_by_place(df: pd.DataFrame, service: str, lang: str, names: Mapping[str, str] | None = None,
+                    selected: str | None = None, row_height: int = 22, title: str | None = None) -> go.Figure:
+    """Indicator 1 for one service by province (or kabupaten/kota), start against end, ranked by the latest.
+
+    ``df``: ``queries.service_access_change`` at level prov/kab; only rows of ``service`` are drawn.
+    """
+    d = df[df["layanan"] == service] if df is not None and len(df) else df
+    if d is None or len(d) == 0:
+        return empty_figure(lang)
+    d = d.sort_values(["persen_akhir", "kode"], ascending=[False, True]).reset_index(drop=True)
+    disp = _display_names(d, names)
+    labels = [f"<b>{n}</b>" if k == selected else n for k, n in zip(d["kode"], disp, strict=True)]
+    y0, y1 = str(int(d["tahun_awal"].iloc[0])), str(int(d["tahun_akhir"].iloc[0]))
+    fig = go.Figure()
+    _dumbbell(fig, labels, rounded(d["persen_awal"]), rounded(d["persen_akhir"]),
+              [fmt_pct(v, lang) for v in d["persen_awal"]],
+              [f"{fmt_pct(v, lang)} ({points_text(p, lang)})" for v, p in zip(d["persen_akhir"], d["selisih_poin"],
+                                                                              strict=True)],
+              t("chart.start_of_period", lang, year=y0), t("chart.latest", lang, year=y1), disp)
+    base_layout(fig, lang, title, height=max(240, 90 + row_height * len(d)))
+    _pct_axis(fig, lang, "chart.households_served_axis")
+    fig.update_xaxes(side="top", title=None)
+    fig.update_yaxes(autorange="reversed", title=None, categoryorder="array", categoryarray=labels, automargin=True)
+    fig.update_layout(legend={"y": 1.0, "yanchor": "bottom"}, margin={"t": 70})
+    return fig
+
+
+def slum_vs_target(df: pd.DataFrame, lang: str, height: int = 360, title: str | None = None) -> go.Figure:
+    """Indicator 2: hectares reduced since 2015 and still slum each year (stacked = baseline = target), with the
+    reduction expected on a straight line to the target in config.LAST_YEAR.
+
+    ``df``: ``queries.slum_area_vs_target`` (tahun, berkurang_ha, luas_kumuh_ha, diharapkan_ha, target_ha,
+    persen_capaian, status).
+    """
+    if df is None or len(df) == 0 or float(df["target_ha"].max() or 0) <= 0:
+        return empty_figure(lang, height)
+    d = df.sort_values("tahun").reset_index(drop=True)
+    years = [int(y) for y in d["tahun"]]
+    custom = [[fmt_ha(r.berkurang_ha, lang), fmt_ha(r.luas_kumuh_ha, lang), fmt_ha(r.diharapkan_ha, lang),
+               fmt_pct(r.persen_capaian, lang), status_text(r.status, lang)] for r in d.itertuples(index=False)]
+    reduced, left, expected = t("chart.reduced", lang), t("chart.remaining", lang), t("chart.expected_reduction", lang)
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=years, y=rounded(d["berkurang_ha"]), name=reduced, marker={"color": REDUCED_COLOR},
+                         customdata=custom,
+                         hovertemplate=f"{reduced}: %{{customdata[0]}} (%{{customdata[3]}})<br>"
+                                       f"%{{customdata[4]}}<extra>%{{x}}</extra>"))
+    fig.add_trace(go.Bar(x=years, y=rounded(d["luas_kumuh_ha"]), name=left, marker={"color": REMAINING_COLOR},
+                         customdata=custom, hovertemplate=f"{left}: %{{customdata[1]}}<extra>%{{x}}</extra>"))
+    fig.add_trace(go.Scatter(x=years, y=rounded(d["diharapkan_ha"]), name=expected, mode="lines+markers",
+                             line={"color": TARGET_COLOR, "dash": "dash", "width": 2}, marker={"symbol": "diamond"},
+                             customdata=custom, hovertemplate=f"{expected}: %{{customdata[2]}}<extra>%{{x}}</extra>"))
+    target = float(d["target_ha"].iloc[-1])
+    fig.add_hline(y=target, line={"color": TARGET_COLOR, "dash": "dot", "width": 1.5},
+                  annotation_text=t("chart.target_label", lang, value=fmt_ha(target, lang)),
+                  annotation_position="top left")
+    base_layout(fig, lang, title, height=height)
+    fig.update_layout(barmode="stack", hovermode="x unified")
+    fig.update_xaxes(title=t("common.year", lang), dtick=1, tickformat="d")
+    fig.update_yaxes(title=t("chart.slum_area_axis", lang), tickformat=",.0f", rangemode="tozero")
+    return fig
+
+
+def percent_trend(df: pd.DataFrame, series: Sequence[tuple[str, str, str]], lang: str, target: float | None = None,
+                  target_key: str = "chart.target_line", expected_path: bool = False, height: int = 320,
+                  title: str | None = None, bars: bool = False) -> go.Figure:
+    """Percentages by year, against a flat target or the straight path to it (expected_progress).
+
+    ``series``: (column, label key, colour) per line; ``df`` has ``tahun`` and those columns (one place).
+    ``expected_path``: the target line rises from 0 in the baseline year to ``target`` in config.LAST_YEAR.
+    ``bars``: bars instead of lines (survey years, a few points).
+    """
+    if df is None or len(df) == 0:
+        return empty_figure(lang, height)
+    d = df.sort_values("tahun")
+    years = [int(y) for y in d["tahun"]]
+    fig = go.Figure()
+    for col, key, color in series:
+        name = t(key, lang)
+        custom = [fmt_pct(v, lang) for v in d[col]]
+        common = {"x": years, "y": rounded(d[col]), "name": name, "customdata": custom,
+                  "hovertemplate": f"{name}: %{{customdata}}<extra>%{{x}}</extra>"}
+        if bars:
+            fig.add_trace(go.Bar(marker={"color": color}, text=custom, textposition="inside", **common))
+        else:
+            fig.add_trace(go.Scatter(mode="lines+markers", line={"color": color, "width": 3}, **common))
+    if target is not None:
+        if expected_path:
+            xs = list(range(config.FIRST_YEAR, config.LAST_YEAR + 1))
+            ys = [round(target * expected_progress(y), 1) for y in xs]
+        else:
+            xs = [min(years), max(years)] if len(years) > 1 else [years[0] - 0.5, years[0] + 0.5]
+            ys = [target, target]
+        name = t(target_key, lang, value=fmt_pct(target, lang, 0))
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=name, hoverinfo="skip",
+                                 line={"color": TARGET_COLOR, "dash": "dash", "width": 2}))
+    base_layout(fig, lang, title, height=height)
+    fig.update_xaxes(title=t("common.year", lang), tickvals=years, tickformat="d")
+    _pct_axis(fig, lang, "chart.percent_axis", axis="y")
+    fig.update_layout(hovermode="x unified")
+    return fig
+
+
+def place_year_heatmap(df: pd.DataFrame, value_col: str, lang: str, names: Mapping[str, str] | None = None,
+                       hover_cols: Sequence[str] = (), zmin: float = 0, zmax: float = 100, row_height: int = 22,
+                       title: str | None = None, colorbar_key: str = "chart.percent_axis") -> go.Figure:
+    """Places (rows, by code: west to east) by year (columns), coloured by a percentage, the value written in
+    every cell (readable without colour). ``df``: kode, nama, tahun, ``value_col`` (+ ``hover_cols``)."""
+    if df is None or len(df) == 0:
+        return empty_figure(lang)
+    d = df.sort_values(["kode", "tahun"])
+    places = d.drop_duplicates("kode")[["kode", "nama"]]
+    disp = _display_names(places, names)
+    years = sorted(int(y) for y in d["tahun"].unique())
+    by_key = {(k, int(y)): r for k, y, r in zip(d["kode"], d["tahun"], d.itertuples(index=False), strict=True)}
+    z, text, custom = [], [], []
+    for k, name in zip(places["kode"], disp, strict=True):
+        zrow, trow, crow = [], [], []
+        for y in years:
+            r = by_key.get((k, y))
+            v = None if r is None else getattr(r, value_col)
+            zrow.append(None if v is None or pd.isna(v) else round(float(v), 1))
+            trow.append(fmt_number(v, lang, 0) if v is not None and not pd.isna(v) else "")
+            extra = [format_value(getattr(r, c), COLUMN_KINDS.get(c, "text"), lang) if r is not None else MISSING
+                     for c in hover_cols]
+            crow.append([name, format_value(v, "pct", lang), *extra])
+        z.append(zrow)
+        text.append(trow)
+        custom.append(crow)
+    lines = ["<b>%{customdata[0]}</b> · %{x}", f"{column_label(value_col, lang)}: %{{customdata[1]}}"]
+    lines += [f"{column_label(c, lang)}: %{{customdata[{2 + i}]}}" for i, c in enumerate(hover_cols)]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=[str(y) for y in years], y=disp, text=text, texttemplate="%{text}", colorscale=SEQUENTIAL_SCALE,
+        zmin=zmin, zmax=zmax, customdata=custom, hovertemplate="<br>".join(lines) + "<extra></extra>", xgap=1, ygap=1,
+        colorbar={"title": {"text": t(colorbar_key, lang), "side": "right"}, "ticksuffix": "%", "thickness": 12},
+    ))
+    base_layout(fig, lang, title, height=max(240, 80 + row_height * len(disp)))
+    fig.update_yaxes(autorange="reversed", title=None, automargin=True)
+    fig.update_xaxes(side="top", type="category", title=None)
+    fig.update_layout(margin={"t": 40})
+    return fig
+
+
+# --- spending -------------------------------------------------------------------------------------------
+
+
+def _rp_hover(values: Iterable[Any], lang: str) -> list[str]:
+    return [fmt_rp(v, lang) for v in values]
+
+
+def spending_by_year(df: pd.DataFrame, lang: str, height: int = 380, title: str | None = None) -> go.Figure:
+    """Realised spending per year, stacked by component (one colour each), and the allocation per year.
+
+    ``df``: ``queries.spending(by=("tahun", "komponen"))``.
+    """
+    if df is None or len(df) == 0:
+        return empty_figure(lang, height)
+    totals = df.groupby("tahun", as_index=False)[["alokasi_rp", "realisasi_rp"]].sum()
+    div, axis = _rp_scale(totals["alokasi_rp"], lang)
+    fig = go.Figure()
+    realised = t("chart.realised", lang)
+    for comp in sorted(df["komponen"].unique()):
+        d = df[df["komponen"] == comp].sort_values("tahun")
+        name = component_name(comp, lang)
+        custom = list(zip(_rp_hover(d["realisasi_rp"], lang), [fmt_pct(v, lang) for v in d["persen_serapan"]],
+                          strict=True))
+        fig.add_trace(go.Bar(
+            x=[int(y) for y in d["tahun"]], y=rounded(d["realisasi_rp"] / div, 2),
+            name=_component_label(comp, lang, 46),
+            marker={"color": component_color(comp)}, customdata=custom,
+            hovertemplate=f"{name}<br>{realised}: %{{customdata[0]}} · {t('col.persen_serapan', lang)}: "
+                          f"%{{customdata[1]}}<extra>%{{x}}</extra>",
+        ))
+    allocated = t("chart.allocated_total", lang)
+    fig.add_trace(go.Scatter(
+        x=[int(y) for y in totals["tahun"]], y=rounded(totals["alokasi_rp"] / div, 2), mode="lines+markers",
+        name=allocated, line={"color": TARGET_COLOR, "dash": "dash", "width": 2}, marker={"symbol": "diamond"},
+        customdata=list(zip(_rp_hover(totals["alokasi_rp"], lang), _rp_hover(totals["realisasi_rp"], lang),
+                            [fmt_pct(v, lang) for v in 100 * totals["realisasi_rp"] / totals["alokasi_rp"]],
+                            strict=True)),
+        hovertemplate=f"{allocated}: %{{customdata[0]}}<br>{t('chart.realised_total', lang)}: %{{customdata[1]}}"
+                      f" (%{{customdata[2]}})<extra>%{{x}}</extra>",
+    ))
+    base_layout(fig, lang, title, height=height)
+    fig.update_layout(barmode="stack", legend={"traceorder": "normal", "orientation": "v", "y": -0.2})
+    fig.update_xaxes(title=t("common.year", lang), dtick=1, tickformat="d")
+    fig.update_yaxes(title=axis, tickformat=_rp_tickformat(div), rangemode="tozero")
+    return fig
+
+
+def spending_by_component(df: pd.DataFrame, lang: str, height: int = 360, title: str | None = None) -> go.Figure:
+    """Allocated (hatched) against realised (solid) per component, absorption written on the realised bar.
+
+    ``df``: ``queries.spending(by=("komponen",))``.
+    """
+    if df is None or len(df) == 0:
+        return empty_figure(lang, height)
+    d = df.sort_values("komponen").reset_index(drop=True)
+    div, axis = _rp_scale(d["alokasi_rp"], lang)
+    names_ = [_component_label(c, lang) for c in d["komponen"]]
+    colors = [component_color(c) for c in d["komponen"]]
+    custom = list(zip([component_name(c, lang) for c in d["komponen"]], _rp_hover(d["alokasi_rp"], lang),
+                      _rp_hover(d["realisasi_rp"], lang), [fmt_pct(v, lang) for v in d["persen_serapan"]],
+                      strict=True))
+    alloc_name, real_name = t("chart.allocated", lang), t("chart.realised", lang)
+    fig = go.Figure()
+    fig.add_trace(go.Bar(
+        y=names_, x=rounded(d["alokasi_rp"] / div, 2), orientation="h", name=alloc_name, customdata=custom,
+        marker={"color": "rgba(0,0,0,0)", "line": {"color": colors, "width": 1.5},
+                "pattern": {"shape": "/", "fgcolor": colors, "size": 6}},
+        hovertemplate=f"<b>%{{customdata[0]}}</b><br>{alloc_name}: %{{customdata[1]}}<extra></extra>",
+    ))
+    fig.add_trace(go.Bar(
+        y=names_, x=rounded(d["realisasi_rp"] / div, 2), orientation="h", name=real_name, customdata=custom,
+        marker={"color": colors}, text=[row[3] for row in custom], textposition="outside",
+        hovertemplate=f"<b>%{{customdata[0]}}</b><br>{real_name}: %{{customdata[2]}} "
+                      f"({t('col.persen_serapan', lang)}: %{{customdata[3]}})<extra></extra>",
+    ))
+    base_layout(fig, lang, title, height=height)
+    fig.update_layout(barmode="group", bargap=0.25, legend={"traceorder": "normal"})
+    fig.update_yaxes(autorange="reversed", title=None, automargin=True)
+    fig.update_xaxes(title=axis, tickformat=_rp_tickformat(div))
+    return fig
+
+
+def spending_by_financier(df: pd.DataFrame, lang: str, by: str = "komponen", height: int = 360,
+                          title: str | None = None) -> go.Figure:
+    """Realised spending stacked by financier (one colour each), per component or per year.
+
+    ``df``: ``queries.spending(by=(by, "sumber_dana"))`` with ``by`` "komponen" or "tahun".
+    """
+    if df is None or len(df) == 0:
+        return empty_figure(lang, height)
+    div, axis = _rp_scale(df.groupby(by)["realisasi_rp"].sum(), lang)
+    fig = go.Figure()
+    real_name = t("chart.realised", lang)
+    for dana in [c for c in FINANCIER_COLORS if c in set(df["sumber_dana"])]:
+        d = df[df["sumber_dana"] == dana].sort_values(by)
+        name = financier_name(dana, lang)
+        if by == "komponen":
+            cats = [_component_label(c, lang) for c in d[by]]
+            full = [component_name(c, lang) for c in d[by]]
+        else:
+            cats = [int(y) for y in d[by]]
+            full = [str(int(y)) for y in d[by]]
+        custom = list(zip(full, _rp_hover(d["realisasi_rp"], lang), [fmt_pct(v, lang) for v in d["persen_serapan"]],
+                          strict=True))
+        trace = {"name": name, "marker": {"color": financier_color(dana)}, "customdata": custom,
+                 "hovertemplate": f"<b>%{{customdata[0]}}</b><br>{name} · {real_name}: %{{customdata[1]}}"
+                                  f" ({t('col.persen_serapan', lang)}: %{{customdata[2]}})<extra></extra>"}
+        if by == "komponen":
+            fig.add_trace(go.Bar(y=cats, x=rounded(d["realisasi_rp"] / div, 2), orientation="h", **trace))
+        else:
+            fig.add_trace(go.Bar(x=cats, y=rounded(d["realisasi_rp"] / div, 2), **trace))
+    base_layout(fig, lang, title, height=height)
+    fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
+    fmt = _rp_tickformat(div)
+    if by == "komponen":
+        fig.update_yaxes(autorange="reversed", title=None, automargin=True)
+        fig.update_xaxes(title=axis, tickformat=fmt)
+    else:
+        fig.update_xaxes(title=t("common.year", lang), dtick=1, tickformat="d")
+        fig.update_yaxes(title=axis, tickformat=fmt)
+    return fig
+
+
+def spending_by_place(df: pd.DataFrame, lang: str, names: Mapping[str, str] | None = None,
+                      selected: str | None = None, row_height: int = 22, title: str | None = None) -> go.Figure:
+    """Realised spending per province (or kabupaten/kota), ranked, with the allocation as a tick and the
+    absorption rate in the tooltip and at the bar end. ``df``: ``queries.spending_by_region``."""
+    d = df[df["alokasi_rp"].notna()] if df is not None and len(df) else df
+    if d is None or len(d) == 0:
+        return empty_figure(lang)
+    d = d.sort_values(["realisasi_rp", "kode"], ascending=[False, True]).reset_index(drop=True)
+    disp = _display_names(d, names)
+    div, axis = _rp_scale(d["alokasi_rp"], lang)
+    custom, template = _hover(d, ["alokasi_rp", "realisasi_rp", "persen_serapan"], lang, disp)
+    fig = go.Figure()
+    fig.add_trace(go.Bar(
+        y=disp, x=rounded(d["realisasi_rp"] / div, 2), orientation="h", name=t("chart.realised", lang),
+        customdata=custom, hovertemplate=template, text=[row[4] for row in custom], textposition="outside",
+        marker={"color": TOTAL_COLOR, "line": {"color": HIGHLIGHT_COLOR,
+                                                "width": [2.5 if k == selected else 0 for k in d["kode"]]}},
+    ))
+    fig.add_trace(go.Scatter(
+        y=disp, x=rounded(d["alokasi_rp"] / div, 2), mode="markers", name=t("chart.allocated", lang),
+        marker={"symbol": "line-ns-open", "size": 16, "color": TARGET_COLOR, "line": {"width": 2.5}},
+        customdata=custom, hovertemplate=template,
+    ))
+    base_layout(fig, lang, title, height=max(240, 90 + row_height * len(d)))
+    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=disp, title=None, automargin=True)
+    fig.update_xaxes(title=axis, side="top", tickformat=_rp_tickformat(div))
+    fig.update_layout(legend={"y": 1.0, "yanchor": "bottom", "traceorder": "normal"}, margin={"t": 90})
+    return fig
+
+
+def cost_per_hectare(df: pd.DataFrame, lang: str, names: Mapping[str, str] | None = None,
+                     national: float | None = None, selected: str | None = None, row_height: int = 22,
+                     title: str | None = None) -> go.Figure:
+    """Realised rupiah per hectare of slum reduced in the period, per place, ranked (lowest first), with the
+    national (filtered) figure as a dashed line. ``df``: ``queries.spending_by_region`` (rp_per_ha)."""
+    d = df[df["rp_per_ha"].notna()] if df is not None and len(df) else df
+    if d is None or len(d) == 0:
+        return empty_figure(lang)
+    d = d.sort_values(["rp_per_ha", "kode"]).reset_index(drop=True)
+    disp = _display_names(d, names)
+    div, axis = 1e6, t("chart.rp_per_ha_axis", lang)
+    custom, template = _hover(d, ["rp_per_ha", "realisasi_rp", "berkurang_ha"], lang, disp)
+    fig = go.Figure(go.Bar(
+        y=disp, x=rounded(d["rp_per_ha"] / div, 1), orientation="h", name=t("col.rp_per_ha", lang),
+        customdata=custom, hovertemplate=template,
+        marker={"color": TOTAL_COLOR, "line": {"color": HIGHLIGHT_COLOR,
+                                                      "width": [2.5 if k == selected else 0 for k in d["kode"]]}},
+    ))
+    if national is not None and not pd.isna(national):
+        fig.add_vline(x=round(national / div, 1), line={"color": TARGET_COLOR, "dash": "dash", "width": 2},
+                      annotation_text=t("chart.national_value", lang, value=fmt_rp(national, lang)),
+                      annotation_position="top right")
+    base_layout(fig, lang, title, height=max(240, 100 + row_height * len(d)))
+    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=disp, title=None, automargin=True)
+    fig.update_xaxes(title=axis, side="top", tickformat=",.0f")
+    fig.update_layout(showlegend=False, margin={"t": 70})
+    return fig
+
+
+# --- region profile ----------------------------------------------------------------------------------------
+
+
+def _role_names(roles: Mapping[str, str], labels: Mapping[str, str]) -> dict[str, str]:
+    return {k: labels.get(k, k) for k in roles}
+
+
+def compare_trend(df: pd.DataFrame, indicator: str, lang: str, roles: Mapping[str, str],
+                  labels: Mapping[str, str], target: float | None = None, expected_path: bool = False,
+                  height: int = 300, title: str | None = None) -> go.Figure:
+    """One indicator of ``queries.profile_series`` (percent by year) for the region, the region compared with
+    and the nation, one line each (colours of :data:`ROLE_COLORS`, the nation dashed).
+
+    ``roles`` maps each code to "wilayah", "banding" or "nasional"; ``labels`` maps codes to display names.
+    """
+    d = df[df["indikator"] == indicator] if df is not None and len(df) else df
+    if d is None or len(d) == 0:
+        return empty_figure(lang, height)
+    shown = _role_names(roles, labels)
+    fig = go.Figure()
+    for code, role in roles.items():
+        s = d[d["kode"] == code].sort_values("tahun")
+        if s.empty:
+            continue
+        name = shown[code]
+        custom = [fmt_pct(v, lang) for v in s["nilai"]]
+        fig.add_trace(go.Scatter(
+            x=[int(y) for y in s["tahun"]], y=rounded(s["nilai"]), mode="lines+markers", name=name,
+            line={"color": ROLE_COLORS[role], "width": 3 if role == "wilayah" else 2,
+                  "dash": "dot" if role == "nasional" else "solid"},
+            customdata=custom, hovertemplate=f"{name}: %{{customdata}}<extra>%{{x}}</extra>",
+        ))
+    if target is not None:
+        years = sorted(int(y) for y in d["tahun"].unique())
+        xs = list(range(config.FIRST_YEAR, config.LAST_YEAR + 1)) if expected_path else [years[0], years[-1]]
+        ys = [round(target * expected_progress(y), 1) for y in xs] if expected_path else [target, target]
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip",
+                                 name=t("chart.target_line", lang, value=fmt_pct(target, lang, 0)),
+                                 line={"color": TARGET_COLOR, "dash": "dash", "width": 1.5}))
+    base_layout(fig, lang, title, height=height)
+    fig.update_xaxes(title=t("common.year", lang), dtick=1, tickformat="d")
+    _pct_axis(fig, lang, f"chart.profile_axis.{indicator}", axis="y")
+    fig.update_layout(hovermode="x unified")
+    return fig
+
+
+def compare_access(df: pd.DataFrame, lang: str, roles: Mapping[str, str], labels: Mapping[str, str],
+                   height: int = 380, title: str | None = None) -> go.Figure:
+    """Households served per service at the end of the period, for each compared place (grouped bars).
+
+    ``df``: ``queries.profile_access``; ``roles``/``labels`` as in :func:`compare_trend`.
+    """
+    if df is None or len(df) == 0:
+        return empty_figure(lang, height)
+    shown = _role_names(roles, labels)
+    fig = go.Figure()
+    for code, role in roles.items():
+        s = df[df["kode"] == code]
+        if s.empty:
+            continue
+        name = shown[code]
+        services = [label("layanan", v, lang) for v in s["layanan"]]
+        custom = [f"{fmt_pct(b, lang)} ({points_text(p, lang)})" for b, p in zip(s["persen_akhir"], s["selisih_poin"],
+                                                                                 strict=True)]
+        fig.add_trace(go.Bar(
+            y=services, x=rounded(s["persen_akhir"]), orientation="h", name=name, customdata=custom,
+            marker={"color": ROLE_COLORS[role], "pattern": {"shape": "." if role == "nasional" else ""}},
+            hovertemplate=f"{name}: %{{customdata}}<extra>%{{y}}</extra>",
+        ))
+    base_layout(fig, lang, title, height=height)
+    fig.update_layout(barmode="group", legend={"traceorder": "normal"})
+    fig.update_yaxes(autorange="reversed", title=None, automargin=True)
+    _pct_axis(fig, lang, "chart.households_served_axis")
+    return fig
+
+
+# --- tables for pages 1, 2 and 4 ---------------------------------------------------------------------------
+
+_EXTRA_FORMATS = {"points": points_text, "status": status_text}
+
+
+def page_table(df: pd.DataFrame, columns: Sequence[str], lang: str, names: Mapping[str, str] | None = None,
+               formatted: bool = True) -> pd.DataFrame:
+    """:func:`display_table` that also knows percentage-point changes and statuses (icon and word)."""
+    d = df.copy()
+    for col in columns:
+        kind = COLUMN_KINDS.get(col)
+        if kind in _EXTRA_FORMATS and (formatted or kind == "status"):
+            d[col] = [_EXTRA_FORMATS[kind](v, lang) for v in d[col]]
+    return display_table(d, columns, lang, formatted=formatted, names=names)
+
+
+def with_target_status(df: pd.DataFrame, col: str, target: float, expected_share: float = 1.0) -> pd.DataFrame:
+    """A copy of ``df`` with a ``status`` column: ``col`` against ``target`` by the dashboard's status rule."""
+    from .queries import status
+
+    return df.assign(status=[status(v, target, expected_share) for v in df[col]])
+
+
+#: Rows of the region-profile comparison table: (column of queries.profile_summary, display kind).
+PROFILE_MEASURES: tuple[tuple[str, str], ...] = (
+    ("lokasi", "int"), ("luas_awal_ha", "ha"), ("luas_akhir_ha", "ha"), ("berkurang_total_ha", "ha"),
+    ("persen_berkurang", "pct"), ("skor_awal", "score"), ("skor_akhir", "score"), ("tingkat_awal", "label:tingkat"),
+    ("tingkat_akhir", "label:tingkat"), ("tipe_lokasi", "label:tipe"), ("sumber_dana", "label:dana"),
+    ("akses_awal", "pct"), ("akses_akhir", "pct"), ("pokja_berfungsi", "pct"), ("puas", "pct"),
+    ("alokasi_rp", "rp"), ("realisasi_rp", "rp"), ("persen_serapan", "pct"), ("rp_per_ha", "rp"),
+)
+
+
+def profile_table(summary: pd.DataFrame, labels: Mapping[str, str], lang: str, start_year: int, end_year: int,
+                  formatted: bool = True) -> pd.DataFrame:
+    """``queries.profile_summary`` turned round: one row per measure (translated, with its year), one column per
+    compared place (named by ``labels``: code -> display name). Measures that no place has are left out.
+    ``formatted``: values as text with units; else numbers (and labels) for downloads."""
+    if summary is None or len(summary) == 0:
+        return pd.DataFrame(columns=[t("col.ukuran", lang)])
+    survey_year = next((int(y) for y in summary["puas_tahun"] if y is not None and not pd.isna(y)), end_year)
+    years = {"start": str(start_year), "end": str(end_year), "survey": str(survey_year)}
+    rows = []
+    for col, kind in PROFILE_MEASURES:
+        values = list(summary[col])
+        if all(v is None or (not isinstance(v, str) and pd.isna(v)) for v in values):
+            continue
+        shown = [format_value(v, kind, lang) if formatted or kind.startswith("label:") else v for v in values]
+        rows.append([t(f"profile.measure.{col}", lang, **years), *shown])
+    heads = [t("col.ukuran", lang)]
+    for code in summary["kode"]:
+        name = labels.get(code, code)
+        heads.append(name if name not in heads else f"{name} ({code})")
+    return pd.DataFrame(rows, columns=heads)
