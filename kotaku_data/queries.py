@@ -434,3 +434,313 @@ def published_highlights(db: Database, f: Filters | None = None) -> pd.DataFrame
         rows.append((key, r.get("period", ""), float(r[value_col]), unit,
                      None if pct is None or pd.isna(pct) else float(pct), r["source_url"]))
     return pd.DataFrame(rows, columns=["key", "periode", "nilai", "unit", "persen_target", "source_url"])
+
+
+# --- page questions: outcome indicators, spending, region profile, region search ---------------------------
+
+
+def _services_first(df: pd.DataFrame) -> pd.DataFrame:
+    """Rows in the order of config.SERVICES within each place."""
+    order = {s: i for i, s in enumerate(config.SERVICES)}
+    return df.assign(_o=df["layanan"].map(order)).sort_values(["kode", "_o"]).drop(columns="_o").reset_index(drop=True)
+
+
+def service_access_change(db: Database, f: Filters, level: str = "nasional") -> pd.DataFrame:
+    """Indicator 1 at the start of the period against its end, per place and service.
+
+    Columns: kode, nama, layanan, tahun_awal, tahun_akhir, kk_total (end), kk_terlayani (end), persen_awal,
+    persen_akhir, selisih_poin (percentage points gained).
+    """
+    df = service_access(db, f, level)
+    keys = ["kode", "layanan"]
+    start = df[df["tahun"] == f.start_year][[*keys, "persen_terlayani"]].rename(
+        columns={"persen_terlayani": "persen_awal"})
+    end = df[df["tahun"] == f.end_year][[*keys, "nama", "kk_total", "kk_terlayani", "persen_terlayani"]].rename(
+        columns={"persen_terlayani": "persen_akhir"})
+    out = end.merge(start, on=keys, how="left")
+    out["tahun_awal"], out["tahun_akhir"] = f.start_year, f.end_year
+    out["selisih_poin"] = out["persen_akhir"] - out["persen_awal"]
+    cols = ["kode", "nama", "layanan", "tahun_awal", "tahun_akhir", "kk_total", "kk_terlayani", "persen_awal",
+            "persen_akhir", "selisih_poin"]
+    return _services_first(out[cols])
+
+
+def slum_area_vs_target(db: Database, f: Filters, code: str | None = None) -> pd.DataFrame:
+    """Indicator 2 over time against the target, for the filtered selection or one region `code`
+    ("ID", a province, kabupaten/kota or desa code; see search.region_filters).
+
+    The target is the whole baseline (2015) slum area; the expected reduction is a straight line from the
+    baseline year to config.LAST_YEAR (expected_progress). Years: start of the period to its end.
+    Columns: tahun, luas_kumuh_ha, luas_awal_ha, berkurang_ha (since 2015), target_ha, diharapkan_ha (expected
+    reduction), persen_capaian (reduced, % of target), persen_diharapkan, status.
+    """
+    from .search import region_filters, region_level
+
+    if code is None:
+        df = slum_area_by_year(db, f, "nasional")
+    elif region_level(code) == "desa":
+        df = slum_area_by_year(db, region_filters(f, code), "desa")
+        df = df[df["kode"] == code]
+    else:
+        df = slum_area_by_year(db, region_filters(f, code), "nasional")
+    out = df[["tahun", "luas_kumuh_ha", "luas_awal_ha", "berkurang_ha"]].reset_index(drop=True)
+    out["target_ha"] = out["luas_awal_ha"]
+    share = out["tahun"].map(expected_progress)
+    out["diharapkan_ha"] = out["target_ha"] * share
+    base = out["target_ha"].where(out["target_ha"] > 0)
+    out["persen_capaian"] = 100 * out["berkurang_ha"] / base
+    out["persen_diharapkan"] = 100 * share
+    out["status"] = [status(a, TARGETS["slum_area"], s) for a, s in zip(out["persen_capaian"], share, strict=True)]
+    return out
+
+
+def spending_summary(db: Database, f: Filters) -> dict:
+    """Spending headline for the period: alokasi_rp, realisasi_rp, persen_serapan (absorption %, with its status),
+    belum_terserap_rp (allocated, not realised), berkurang_ha (slum reduced in the period, all location filters)
+    and rp_per_ha (realised rupiah per hectare reduced)."""
+    money = spending(db, f, by=())
+    area = slum_area_summary(db, f, "nasional")
+    alloc = float(money["alokasi_rp"].iloc[0] or 0) if len(money) else 0.0
+    real = float(money["realisasi_rp"].iloc[0] or 0) if len(money) else 0.0
+    reduced = float(area["berkurang_ha"].iloc[0]) if len(area) else 0.0
+    absorption = 100 * real / alloc if alloc else None
+    return {
+        "alokasi_rp": alloc,
+        "realisasi_rp": real,
+        "persen_serapan": absorption,
+        "belum_terserap_rp": alloc - real,
+        "berkurang_ha": reduced,
+        "rp_per_ha": real / reduced if reduced > 0 else None,
+        "status": status(absorption, TARGETS["absorption"]),
+    }
+
+
+def spending_by_region(db: Database, f: Filters, level: str = "prov") -> pd.DataFrame:
+    """Spending per province (or kabupaten/kota) with hectares reduced in the period and rupiah per hectare.
+
+    Columns: kode, nama, alokasi_rp, realisasi_rp, persen_serapan, berkurang_ha, rp_per_ha (realised / reduced;
+    empty where nothing was reduced). Sorted by code.
+    """
+    if level not in ("prov", "kab"):
+        raise ValueError("spending by region is by 'prov' or 'kab'")
+    dim = "kode_prov" if level == "prov" else "kode_kabkota"
+    money = spending(db, f, by=(dim,)).rename(columns={dim: "kode"})
+    area = slum_area_summary(db, f, level)[["kode", "nama", "berkurang_ha"]]
+    names = db.query(
+        "SELECT kode_prov AS kode, nama_prov AS nama FROM provinsi" if level == "prov"
+        else "SELECT kode_kabkota AS kode, nama_kabkota AS nama FROM kabkota"
+    )
+    df = money.merge(area.drop(columns="nama"), on="kode", how="outer").merge(names, on="kode", how="left")
+    df["rp_per_ha"] = (df["realisasi_rp"] / df["berkurang_ha"]).where(df["berkurang_ha"] > 0)
+    cols = ["kode", "nama", "alokasi_rp", "realisasi_rp", "persen_serapan", "berkurang_ha", "rp_per_ha"]
+    return df.sort_values("kode").reset_index(drop=True)[cols]
+
+
+# --- region profile ------------------------------------------------------------------------------------------
+
+
+def region_name(db: Database, code: str) -> tuple[str, str | None]:
+    """(name, parent name) of a region code; ("Indonesia", None) for the national code."""
+    from .search import region_level
+
+    level = region_level(code)
+    if level == "nasional":
+        return "Indonesia", None
+    sql = {
+        "prov": "SELECT nama_prov, NULL FROM provinsi WHERE kode_prov = ?",
+        "kab": "SELECT k.nama_kabkota, p.nama_prov FROM kabkota k JOIN provinsi p USING (kode_prov) "
+               "WHERE k.kode_kabkota = ?",
+        "desa": "SELECT l.nama_desa, k.nama_kabkota FROM lokasi l JOIN kabkota k USING (kode_kabkota) "
+                "WHERE l.kode_desa = ?",
+    }[level]
+    row = db.query(sql, [code])
+    if row.empty:
+        return code, None
+    parent = row.iloc[0, 1]
+    return str(row.iloc[0, 0]), (str(parent) if isinstance(parent, str) else None)
+
+
+PROFILE_COLUMNS = [
+    "kode", "level", "nama", "induk", "lokasi", "luas_awal_ha", "luas_mulai_ha", "luas_akhir_ha", "berkurang_ha",
+    "berkurang_total_ha", "persen_berkurang", "akses_awal", "akses_akhir", "kk_total", "pokja_terbentuk",
+    "pokja_berfungsi", "puas", "puas_tahun", "alokasi_rp", "realisasi_rp", "persen_serapan", "rp_per_ha",
+    "skor_awal", "skor_akhir", "tingkat_awal", "tingkat_akhir", "tipe_lokasi", "sumber_dana",
+]
+
+
+def _profile_row(db: Database, f: Filters, code: str) -> dict:
+    from .search import region_filters, region_level
+
+    level = region_level(code)
+    rf = region_filters(f, code)
+    nama, induk = region_name(db, code)
+    row: dict = dict.fromkeys(PROFILE_COLUMNS)
+    row.update(kode=code, level=level, nama=nama, induk=induk)
+
+    def at(df: pd.DataFrame, year: int, col: str) -> float | None:
+        hit = df[df["tahun"] == year]
+        return float(hit[col].iloc[0]) if len(hit) else None
+
+    if level == "desa":
+        kel = kelurahan_table(db, rf)
+        kel = kel[kel["kode_desa"] == code]
+        if kel.empty:
+            return row
+        k = kel.iloc[0]
+        access = service_access(db, rf, "desa", by_service=False)
+        access = access[access["kode"] == code]
+        base = float(k["luas_awal_ha"])
+        row.update(
+            lokasi=1, luas_awal_ha=base, luas_mulai_ha=float(k["luas_mulai_ha"]),
+            luas_akhir_ha=float(k["luas_akhir_ha"]), berkurang_ha=float(k["luas_mulai_ha"] - k["luas_akhir_ha"]),
+            berkurang_total_ha=float(k["berkurang_total_ha"]),
+            persen_berkurang=100 * float(k["berkurang_total_ha"]) / base if base > 0 else None,
+            skor_awal=float(k["skor_kumuh_awal"]), skor_akhir=float(k["skor_kumuh_akhir"]),
+            tingkat_awal=k["tingkat_kumuh_awal"], tingkat_akhir=k["tingkat_kumuh_akhir"], tipe_lokasi=k["tipe_lokasi"],
+            sumber_dana=k["sumber_dana"],
+        )
+    else:
+        area = slum_area_summary(db, rf, "nasional")
+        if area.empty:
+            return row
+        a = area.iloc[0]
+        access = service_access(db, rf, "nasional", by_service=False)
+        where, params = location_where(rf)
+        scores = db.query(
+            "SELECT avg(l.skor_kumuh_awal) AS skor_awal, avg(e.skor_kumuh) AS skor_akhir FROM lokasi l "
+            "JOIN luas_kumuh_tahunan e ON e.kode_desa = l.kode_desa AND e.tahun = ? WHERE " + where,
+            [rf.end_year, *params],
+        ).iloc[0]
+        pokja = pokja_status(db, rf, "nasional")
+        sat = satisfaction(db, rf, "nasional")
+        money = spending(db, rf, by=())
+        real = float(money["realisasi_rp"].iloc[0]) if len(money) and pd.notna(money["realisasi_rp"].iloc[0]) else None
+        alloc = float(money["alokasi_rp"].iloc[0]) if len(money) and pd.notna(money["alokasi_rp"].iloc[0]) else None
+        reduced = float(a["berkurang_ha"])
+        row.update(
+            lokasi=int(a["lokasi"]), luas_awal_ha=float(a["luas_awal_ha"]), luas_mulai_ha=float(a["luas_mulai_ha"]),
+            luas_akhir_ha=float(a["luas_akhir_ha"]), berkurang_ha=reduced,
+            berkurang_total_ha=float(a["berkurang_total_ha"]),
+            persen_berkurang=float(a["persen_berkurang"]) if pd.notna(a["persen_berkurang"]) else None,
+            skor_awal=float(scores["skor_awal"]), skor_akhir=float(scores["skor_akhir"]),
+            pokja_terbentuk=at(pokja, rf.end_year, "persen_terbentuk"),
+            pokja_berfungsi=at(pokja, rf.end_year, "persen_berfungsi"),
+            puas=float(sat["persen_puas"].iloc[-1]) if len(sat) else None,
+            puas_tahun=int(sat["tahun"].iloc[-1]) if len(sat) else None,
+            alokasi_rp=alloc, realisasi_rp=real,
+            persen_serapan=100 * real / alloc if real is not None and alloc else None,
+            rp_per_ha=real / reduced if real is not None and reduced > 0 else None,
+        )
+    row.update(
+        akses_awal=at(access, rf.start_year, "persen_terlayani"),
+        akses_akhir=at(access, rf.end_year, "persen_terlayani"),
+        # households: the pooled total counts each household once per service
+        kk_total=at(access.assign(kk=access["kk_total"] / len(config.SERVICES)), rf.end_year, "kk"),
+    )
+    return row
+
+
+def profile_summary(db: Database, f: Filters, codes: tuple[str, ...]) -> pd.DataFrame:
+    """One row per region code ("ID" = national, province, kabupaten/kota or desa code), in the given order.
+
+    Each region keeps the year range and, except a desa/kelurahan, the type, financier and slum-level filters
+    of `f`; its place filters are the region's own. Indicators kept per kabupaten/kota (Pokja PKP,
+    satisfaction) and spending are empty for a desa/kelurahan; slum level and location type only for a desa.
+    Columns: PROFILE_COLUMNS (skor_* are averages over the locations for a larger region).
+    """
+    return pd.DataFrame([_profile_row(db, f, c) for c in codes], columns=PROFILE_COLUMNS)
+
+
+PROFILE_SERIES = ("sisa_kumuh", "akses", "pokja", "puas")
+
+
+def profile_series(db: Database, f: Filters, codes: tuple[str, ...]) -> pd.DataFrame:
+    """Yearly percentages of each region code, comparable across regions of any size.
+
+    indikator: sisa_kumuh (slum area left, % of the 2015 baseline), akses (households served, all services),
+    pokja (kabupaten/kota with a functioning Pokja PKP), puas (beneficiaries satisfied, survey years only);
+    pokja and puas are absent for a desa/kelurahan. Columns: kode, nama, indikator, tahun, nilai (%).
+    """
+    from .search import region_filters, region_level
+
+    parts = []
+    for code in codes:
+        level = region_level(code)
+        rf = region_filters(f, code)
+        nama, _ = region_name(db, code)
+        lvl = "desa" if level == "desa" else "nasional"
+        area = slum_area_by_year(db, rf, lvl)
+        access = service_access(db, rf, lvl, by_service=False)
+        if level == "desa":
+            area, access = area[area["kode"] == code], access[access["kode"] == code]
+        left = 100 * area["luas_kumuh_ha"] / area["luas_awal_ha"].where(area["luas_awal_ha"] > 0)
+        pieces = [
+            ("sisa_kumuh", area["tahun"], left),
+            ("akses", access["tahun"], access["persen_terlayani"]),
+        ]
+        if level != "desa":
+            pokja = pokja_status(db, rf, "nasional")
+            sat = satisfaction(db, rf, "nasional")
+            pieces += [("pokja", pokja["tahun"], pokja["persen_berfungsi"]), ("puas", sat["tahun"], sat["persen_puas"])]
+        for name, years, values in pieces:
+            parts.append(pd.DataFrame({"kode": code, "nama": nama, "indikator": name, "tahun": years.to_numpy(),
+                                       "nilai": values.to_numpy()}))
+    cols = ["kode", "nama", "indikator", "tahun", "nilai"]
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(parts, ignore_index=True)
+    out["tahun"] = out["tahun"].astype(int)
+    return out[cols]
+
+
+def profile_access(db: Database, f: Filters, codes: tuple[str, ...]) -> pd.DataFrame:
+    """Households served per service at the start and end of the period, per region code (same filters as
+    profile_summary). Columns: kode, nama, layanan, persen_awal, persen_akhir, selisih_poin."""
+    from .search import region_filters, region_level
+
+    parts = []
+    for code in codes:
+        level = region_level(code)
+        df = service_access_change(db, region_filters(f, code), "desa" if level == "desa" else "nasional")
+        if level == "desa":
+            df = df[df["kode"] == code]
+        df = df.assign(kode=code, nama=region_name(db, code)[0])
+        parts.append(df[["kode", "nama", "layanan", "persen_awal", "persen_akhir", "selisih_poin"]])
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=["kode", "nama", "layanan", "persen_awal", "persen_akhir", "selisih_poin"])
+
+
+def region_choices(db: Database, f: Filters) -> pd.DataFrame:
+    """Regions a profile can be compared with: every programme province and kabupaten/kota, plus the
+    desa/kelurahan of the selected kabupaten/kota, sorted by code (a province, then its kabupaten/kota).
+    Columns: level, kode, nama, induk."""
+    idx = region_index(db)
+    keep = idx["level"].isin(["prov", "kab"])
+    if f.kab:
+        keep |= (idx["level"] == "desa") & idx["kode"].str.startswith(f.kab + ".")
+    return idx[keep].sort_values("kode").reset_index(drop=True)
+
+
+_SEARCH_INDEX: dict[int, tuple[object, object]] = {}
+
+
+def region_search(db: Database, f: Filters, text: str, limit: int = 10) -> pd.DataFrame:
+    """Provinces, kabupaten/kota and desa/kelurahan whose name begins like `text` (typo-tolerant; see
+    kotaku_data.search). The filters do not restrict the search. Columns: level, kode, nama, induk, kesalahan."""
+    from .search import RegionIndex
+
+    cached = _SEARCH_INDEX.get(id(db))
+    if cached is None or cached[0] is not db:
+        cached = (db, RegionIndex(region_index(db)))
+        _SEARCH_INDEX.clear()  # one data set at a time: the index of an older Database is dropped
+        _SEARCH_INDEX[id(db)] = cached
+    return cached[1].search(text, limit)
+
+
+def map_attribution(db: Database, f: Filters | None = None) -> str:
+    """Attribution text of the province map (data/reference/provinsi.geojson.ATTRIBUTION.txt), '' if missing."""
+    path = db.data_dir / "reference" / "provinsi.geojson.ATTRIBUTION.txt"
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
