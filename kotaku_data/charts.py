@@ -249,8 +249,9 @@ def province_map(df: pd.DataFrame, value_col: str, lang: str, geojson: dict, hov
             geojson=geojson, featureidkey="id", locations=list(df["kode"]), z=rounded(df[value_col], 1),
             colorscale=SEQUENTIAL_SCALE, marker={"opacity": 0.9, "line": {"color": "#ffffff", "width": 0.6}},
             customdata=custom, hovertemplate=template, name=column_label(value_col, lang),
-            colorbar={"title": {"text": column_label(value_col, lang), "side": "right"}, "thickness": 12,
-                      "ticksuffix": "%" if kind == "pct" else "", "len": 0.9},
+            colorbar={"title": {"text": column_label(value_col, lang), "side": "top"}, "thickness": 10,
+                      "ticksuffix": "%" if kind == "pct" else "", "orientation": "h", "len": 0.5, "x": 0.0,
+                      "xanchor": "left", "y": 0.0, "yanchor": "bottom"},
         )
     )
     if selected and selected in set(df["kode"]):
@@ -274,12 +275,15 @@ def province_map(df: pd.DataFrame, value_col: str, lang: str, geojson: dict, hov
 
 
 def slum_trend(df: pd.DataFrame, lang: str, name: str | None = None, height: int = 340,
-               title: str | None = None) -> go.Figure:
+               title: str | None = None, code: str | None = None) -> go.Figure:
     """Remaining slum area at the end of each year against the target path.
 
     ``df``: ``slum_area_by_year`` for one place (tahun, luas_kumuh_ha, luas_awal_ha). The target path is the
     straight line from the 2015 baseline to 0 ha in the last programme year: the line the status rule uses.
+    With ``code``, only that place's rows are drawn (e.g. one kelurahan of a ``level="desa"`` series).
     """
+    if df is not None and code is not None and "kode" in df:
+        df = df[df["kode"] == code]
     if df is None or len(df) == 0:
         return empty_figure(lang, height)
     d = df.groupby("tahun", as_index=False)[["luas_kumuh_ha", "luas_awal_ha"]].sum().sort_values("tahun")
@@ -300,7 +304,7 @@ def slum_trend(df: pd.DataFrame, lang: str, name: str | None = None, height: int
     base_layout(fig, lang, title, height=height)
     fig.update_xaxes(title=t("common.year", lang), dtick=1, tickformat="d")
     fig.update_yaxes(title=t("chart.slum_area_axis", lang), rangemode="tozero", tickformat=",.0f")
-    fig.update_layout(hovermode="x unified")
+    fig.update_layout(hovermode="x unified", legend={"entrywidth": 0.5, "entrywidthmode": "fraction"})
     return fig
 
 
@@ -327,9 +331,10 @@ def ranked_bar(df: pd.DataFrame, lang: str, names: Mapping[str, str] | None = No
         ))
     height = max(220, 80 + row_height * len(d))
     base_layout(fig, lang, title, height=height)
-    fig.update_layout(barmode="stack", legend={"y": 1.0, "yanchor": "bottom"}, margin={"t": 40})
+    fig.update_layout(barmode="stack", legend={"y": 1.0, "yanchor": "bottom", "traceorder": "normal"},
+                      margin={"t": 30})
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=disp, title=None)
-    fig.update_xaxes(title=t("chart.slum_area_axis", lang), tickformat=",.0f", side="top")
+    fig.update_xaxes(title=t("chart.slum_area_axis", lang), tickformat=",.0f")
     return fig
 
 
@@ -357,6 +362,60 @@ def zero_year_chart(df: pd.DataFrame, lang: str, names: Mapping[str, str] | None
     fig.update_xaxes(title=t("chart.projected_year_axis", lang), tickformat="d", side="top")
     fig.update_layout(showlegend=False, margin={"t": 50})
     return fig
+
+
+# --- small display helpers for pages (pure) -----------------------------------------------------------------
+
+
+def top_bottom(df: pd.DataFrame, col: str, n: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The n rows with the highest and the n with the lowest ``col`` (ties by ``kode``); missing values last."""
+    d = df[df[col].notna()]
+    top = d.sort_values([col, "kode"], ascending=[False, True]).head(n)
+    bottom = d.sort_values([col, "kode"], ascending=[True, True]).head(n)
+    return top, bottom
+
+
+def unreached(df: pd.DataFrame, names: Mapping[str, str] | None = None) -> list[str]:
+    """Names of the places that never reach zero slum area at their recent pace (``zero_slum_projection``)."""
+    d = df[df["tahun_nol"].isna()]
+    return _display_names(d, names) if len(d) else []
+
+
+def published_cards(df: pd.DataFrame, lang: str) -> list[dict[str, str | None]]:
+    """``queries.published_highlights`` as display cards: label, value (with unit), note (% of target), url."""
+    cards = []
+    for r in df.itertuples(index=False):
+        if r.unit == "ha":
+            value = fmt_ha(r.nilai, lang, 0)
+        else:
+            value = t("unit.usd_million", lang, value=fmt_number(r.nilai, lang, 1))
+        pct = r.persen_target
+        note = None if pct is None or pd.isna(pct) else t("published.pct_of_target", lang, pct=fmt_pct(pct, lang, 0))
+        cards.append({"label": t(r.key, lang), "period": str(r.periode or ""), "value": value, "note": note,
+                      "url": r.source_url})
+    return cards
+
+
+def selected_code(event: Any) -> str | None:
+    """The place code of the first point selected in a chart built here (``st.plotly_chart(on_select=...)``).
+
+    Map points carry the province code as ``location``; bars and markers carry it in ``customdata[0]``.
+    Returns None when nothing is selected or the event has another shape.
+    """
+    try:
+        points = event["selection"]["points"]
+    except (KeyError, TypeError, AttributeError):
+        return None
+    for p in points or ():
+        if not isinstance(p, Mapping):
+            continue
+        code = p.get("location")
+        if not code:
+            custom = p.get("customdata")
+            code = custom[0] if isinstance(custom, list | tuple) and custom else None
+        if isinstance(code, str) and code:
+            return code
+    return None
 
 
 # --- outcome indicators, spending and region profile (pages 1, 2 and 4) ------------------------------------
@@ -934,3 +993,57 @@ def profile_table(summary: pd.DataFrame, labels: Mapping[str, str], lang: str, s
         name = labels.get(code, code)
         heads.append(name if name not in heads else f"{name} ({code})")
     return pd.DataFrame(rows, columns=heads)
+
+
+def manifest_table(manifest: Mapping[str, Any], lang: str) -> pd.DataFrame:
+    """The files of a data manifest (name, rows, sha256 prefix) with translated headers."""
+    rows = [(name, fmt_int(info.get("rows"), lang), str(info.get("sha256", ""))[:12])
+            for name, info in sorted((manifest.get("files") or {}).items())]
+    return pd.DataFrame(rows, columns=[t("methods.file", lang), t("methods.rows", lang), "SHA-256"])
+
+
+def data_dictionary_table(dd: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``schema.data_dictionary()`` for display: labels in the active language, translated headers."""
+    label_col = "label_en" if lang == "en" else "label_id"
+    out = pd.DataFrame({
+        t("methods.dd.table", lang): dd["table"],
+        t("methods.dd.column", lang): dd["column"],
+        t("methods.dd.label", lang): dd[label_col],
+        t("methods.dd.type", lang): dd["type"],
+        t("methods.dd.unit", lang): dd["unit"],
+        t("methods.dd.required", lang): [t("common.yes" if r else "common.no", lang) for r in dd["required"]],
+        t("methods.dd.allowed", lang): dd["allowed"],
+        t("methods.dd.description", lang): dd["description"],
+    })
+    return out.reset_index(drop=True)
+
+
+def targets_table(targets: Mapping[str, float], lang: str) -> pd.DataFrame:
+    """The status targets (``queries.TARGETS``): indicator, measure, target, and whether it is published."""
+    rows = []
+    for key, value in targets.items():
+        rows.append((t(f"methods.target.{key}", lang), fmt_pct(value, lang, 0),
+                     t("methods.target.published" if key == "slum_area" else "methods.target.working", lang)))
+    return pd.DataFrame(rows, columns=[t("methods.target.measure", lang), t("common.target", lang),
+                                       t("methods.target.kind", lang)])
+
+
+def published_display(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A published reference table with translated headers (``pubcol.<name>``); values exactly as published.
+
+    ``source_url`` becomes the column named ``t("published.source")`` (show it as a link column).
+    """
+    renamed = {}
+    for col in df.columns:
+        key = "published.source" if col == "source_url" else f"pubcol.{col}"
+        text = t(key, lang)
+        renamed[col] = col if text == key else text
+    return df.rename(columns=renamed).reset_index(drop=True)
+
+
+def contract_table(tables: Mapping[str, Any], lang: str) -> pd.DataFrame:
+    """The data contract (``schema.TABLES``): file, key columns and label of every programme table."""
+    rows = [(tb.file, ", ".join(tb.key), tb.label_en if lang == "en" else tb.label_id, len(tb.columns))
+            for tb in tables.values()]
+    return pd.DataFrame(rows, columns=[t("methods.file", lang), t("methods.key", lang), t("methods.dd.label", lang),
+                                       t("methods.columns", lang)])

@@ -106,7 +106,8 @@ class Frame:
         """CSV and Excel downloads of exactly this table, with the filters in the file name."""
         stem = export.file_stem(table, self.filters, self.lang)
         key = key or table
-        c1, c2 = st.columns(2, width="content")
+        row = st.container(horizontal=True)  # st.columns accepts no width="content"
+        c1 = c2 = row
         c1.download_button(self.t("download.csv"), data=lambda: export.to_csv_bytes(df), file_name=f"{stem}.csv",
                            mime="text/csv", key=f"dl_csv_{key}", on_click="ignore", icon=":material/download:")
         c2.download_button(self.t("download.excel"), data=lambda: export.to_excel_bytes(df, table),
@@ -172,11 +173,15 @@ def _sidebar(frame: Frame) -> None:
         st.segmented_control(t("lang.label", lang), ["id", "en"], key="w_lang", required=True,
                              format_func=lambda c: t(f"lang.{c}", lang), on_change=_sidebar_changed)
         for p in PAGES:
+            if not (config.REPO_DIR / p.script).exists():  # a page not written yet must not break the others
+                continue
             st.page_link(p.script, label=t(p.title_key, lang), icon=p.icon,
                          query_params=to_query(dataclasses.replace(state, desa=None, banding=None, layanan=None)))
         st.divider()
         st.subheader(t("filter.title", lang))
-        st.select_slider(t("filter.year_range", lang), options=config.YEARS, key="w_tahun", on_change=_sidebar_changed)
+        # value= makes it a range slider (without it the browser's two values deserialise to one int)
+        st.select_slider(t("filter.year_range", lang), options=config.YEARS, key="w_tahun",
+                         value=(config.FIRST_YEAR, config.LAST_YEAR), on_change=_sidebar_changed)
         provs = list(dict.fromkeys(places["kode_prov"]))
         st.selectbox(t("filter.province", lang), provs, index=None, key="w_prov", placeholder=t("filter.all", lang),
                      format_func=lambda c: names.get(c, c), on_change=_sidebar_changed)
