@@ -71,7 +71,8 @@ with st.container(border=True):
     st.subheader(tr("overview.q_map"))
     st.caption(tr("overview.map_caption"))
     geojson = load_province_geojson(config.reference_dir() / "provinsi.geojson")
-    st.plotly_chart(charts.province_map(frame.q("slum_area_summary", "prov"), "persen_berkurang", lang, geojson,
+    every_province = frame.q("slum_area_summary", "prov", filters=dataclasses.replace(f, prov=None, kab=None))
+    st.plotly_chart(charts.province_map(every_province, "persen_berkurang", lang, geojson,
                                         ("berkurang_total_ha", "luas_akhir_ha", "luas_awal_ha"),
                                         selected=f.prov, names=names, height=430),
                     config={**plot_config, "scrollZoom": False}, key="overview_map")
@@ -112,7 +113,7 @@ with st.container(border=True):
 with st.container(border=True):
     st.subheader(tr("published.panel_title"))
     st.badge(tr("published.label"), icon=":material/verified:", color="blue")
-    st.caption(tr("published.panel_caption"))
+    st.caption(tr("published.panel_caption") + " " + tr("published.units_note"))
     boxes = st.columns(4)
     for i, c in enumerate(charts.published_cards(frame.q("published_highlights"), lang)):
         with boxes[i % 4], st.container(border=True):

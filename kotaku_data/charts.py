@@ -56,7 +56,9 @@ LEVEL_COLORS: dict[str, str] = {
     "ringan": "#F0E442",
     "tidak_kumuh": "#009E73",
 }
-FONT_FAMILY = "Source Sans Pro, Source Sans 3, Arial, sans-serif"
+# family names quoted: unquoted, "Source Sans 3" makes the whole CSS font list invalid, so Plotly measures text in
+# another font than it draws it and clips the end of long legend entries
+FONT_FAMILY = '"Source Sans Pro", "Source Sans 3", Arial, sans-serif'
 
 # Map view that shows the whole of Indonesia, from Aceh to Papua.
 MAP_CENTER = {"lat": -2.5, "lon": 118.0}
@@ -387,6 +389,8 @@ def published_cards(df: pd.DataFrame, lang: str) -> list[dict[str, str | None]]:
     for r in df.itertuples(index=False):
         if r.unit == "ha":
             value = fmt_ha(r.nilai, lang, 0)
+        elif r.nilai >= 1000:
+            value = t("unit.usd_billion", lang, value=fmt_number(r.nilai / 1000, lang, 2))
         else:
             value = t("unit.usd_million", lang, value=fmt_number(r.nilai, lang, 1))
         pct = r.persen_target
