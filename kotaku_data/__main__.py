@@ -1,4 +1,7 @@
-"""Command line: python -m kotaku_data {build-reference,generate,validate}."""
+"""Command line: python -m kotaku_data {build-reference,generate,validate,import,restore,templates}.
+
+Exit codes: 0 ok, 1 problems in the data (listed one per line), 2 usage or I/O errors.
+"""
 from __future__ import annotations
 
 import argparse
@@ -21,7 +24,23 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("--scale", type=int, default=1, help="copies of every location (1-20), for benchmarks")
     val = sub.add_parser("validate", help="check a data directory against the data contract")
     val.add_argument("directory", type=Path, nargs="?", default=None)
+    imp = sub.add_parser("import", help="check real data (folder of CSV files or .xlsx workbook) and make it live",
+                         description="Check SOURCE against the data contract and, if it has no problem, make it the "
+                                     "live data set; the previous one is kept as a backup (undo: restore).")
+    imp.add_argument("source", type=Path, help="folder of CSV files named like the tables, or an .xlsx workbook")
+    imp.add_argument("--data-dir", type=Path, default=None, help="data directory (default: KOTAKU_DATA_DIR or data/)")
+    imp.add_argument("--dry-run", action="store_true", help="check and report only; change nothing")
+    res = sub.add_parser("restore", help="make the most recent backup live again (the replaced data is kept as a "
+                                         "backup, so a restore can be undone by another restore)")
+    res.add_argument("--data-dir", type=Path, default=None, help="data directory (default: KOTAKU_DATA_DIR or data/)")
+    tpl = sub.add_parser("templates", help="write the empty import template and the filled example workbook")
+    tpl.add_argument("--out", type=Path, default=None, help="folder (default: data/templates)")
     args = parser.parse_args(argv)
+
+    if args.command in ("import", "restore"):
+        from .importer import run_cli
+
+        return run_cli(args)
 
     if args.command == "build-reference":
         from .reference import build_reference
@@ -48,6 +67,11 @@ def main(argv: list[str] | None = None) -> int:
             print(p)
         print(f"{len(problems)} problem(s) in {directory}")
         return 1 if problems else 0
+    elif args.command == "templates":
+        from .importer import write_templates
+
+        for path in write_templates(args.out):
+            print(f"written {path}")
     return 0
 
 
