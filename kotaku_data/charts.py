@@ -492,6 +492,20 @@ def _component_label(code: Any, lang: str, width: int = 30) -> str:
     return _wrap(f"{int(code)}. {component_name(code, lang)}", width)
 
 
+def _legend_on_top(fig: go.Figure, margin_top: int = 40) -> None:
+    """Legend at the very top of the figure (above a top axis, clear of a bottom axis title)."""
+    fig.update_layout(legend={"orientation": "h", "yref": "container", "y": 0.995, "yanchor": "top", "x": 0,
+                              "xanchor": "left", "traceorder": "normal"}, margin={"t": margin_top})
+
+
+def _year_axis(fig: go.Figure, years: Sequence[int]) -> None:
+    """Years on the x axis (no title: the ticks say it), every year when few, every other year when many."""
+    if len(years) <= 6:
+        fig.update_xaxes(tickvals=list(years), tickformat="d", title=None)
+    else:
+        fig.update_xaxes(tick0=config.FIRST_YEAR, dtick=2, tickformat="d", title=None)
+
+
 def _pct_axis(fig: go.Figure, lang: str, title_key: str, axis: str = "x") -> None:
     upd = fig.update_xaxes if axis == "x" else fig.update_yaxes
     upd(title=t(title_key, lang), range=[0, 102], ticksuffix="%", tickformat=",.0f")
@@ -538,6 +552,7 @@ def access_by_service(df: pd.DataFrame, lang: str, height: int = 360, title: str
                                                                               strict=True)],
               t("chart.start_of_period", lang, year=y0), t("chart.latest", lang, year=y1), labels)
     base_layout(fig, lang, title, height=height)
+    _legend_on_top(fig, 40)
     _pct_axis(fig, lang, "chart.households_served_axis")
     fig.update_yaxes(autorange="reversed", title=None, automargin=True)
     return fig
@@ -566,7 +581,7 @@ def access_by_place(df: pd.DataFrame, service: str, lang: str, names: Mapping[st
     _pct_axis(fig, lang, "chart.households_served_axis")
     fig.update_xaxes(side="top", title=None)
     fig.update_yaxes(autorange="reversed", title=None, categoryorder="array", categoryarray=labels, automargin=True)
-    fig.update_layout(legend={"y": 1.0, "yanchor": "bottom"}, margin={"t": 70})
+    _legend_on_top(fig, 70)
     return fig
 
 
@@ -599,8 +614,8 @@ def slum_vs_target(df: pd.DataFrame, lang: str, height: int = 360, title: str | 
                   annotation_text=t("chart.target_label", lang, value=fmt_ha(target, lang)),
                   annotation_position="top left")
     base_layout(fig, lang, title, height=height)
-    fig.update_layout(barmode="stack", hovermode="x unified")
-    fig.update_xaxes(title=t("common.year", lang), dtick=1, tickformat="d")
+    fig.update_layout(barmode="stack", hovermode="x unified", legend={"traceorder": "normal"})
+    fig.update_xaxes(dtick=1 if len(years) <= 10 else 2, tickformat="d", title=None)
     fig.update_yaxes(title=t("chart.slum_area_axis", lang), tickformat=",.0f", rangemode="tozero")
     return fig
 
@@ -639,7 +654,7 @@ def percent_trend(df: pd.DataFrame, series: Sequence[tuple[str, str, str]], lang
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=name, hoverinfo="skip",
                                  line={"color": TARGET_COLOR, "dash": "dash", "width": 2}))
     base_layout(fig, lang, title, height=height)
-    fig.update_xaxes(title=t("common.year", lang), tickvals=years, tickformat="d")
+    _year_axis(fig, years)
     _pct_axis(fig, lang, "chart.percent_axis", axis="y")
     fig.update_layout(hovermode="x unified")
     return fig
@@ -710,7 +725,7 @@ def spending_by_year(df: pd.DataFrame, lang: str, height: int = 380, title: str 
                           strict=True))
         fig.add_trace(go.Bar(
             x=[int(y) for y in d["tahun"]], y=rounded(d["realisasi_rp"] / div, 2),
-            name=_component_label(comp, lang, 46),
+            name=_component_label(comp, lang, 40),
             marker={"color": component_color(comp)}, customdata=custom,
             hovertemplate=f"{name}<br>{realised}: %{{customdata[0]}} · {t('col.persen_serapan', lang)}: "
                           f"%{{customdata[1]}}<extra>%{{x}}</extra>",
@@ -726,13 +741,15 @@ def spending_by_year(df: pd.DataFrame, lang: str, height: int = 380, title: str 
                       f" (%{{customdata[2]}})<extra>%{{x}}</extra>",
     ))
     base_layout(fig, lang, title, height=height)
-    fig.update_layout(barmode="stack", legend={"traceorder": "normal", "orientation": "v", "y": -0.2})
-    fig.update_xaxes(title=t("common.year", lang), dtick=1, tickformat="d")
+    fig.update_layout(barmode="stack", margin={"b": 170},
+                      legend={"traceorder": "normal", "orientation": "v", "yref": "container", "y": 0.005,
+                              "yanchor": "bottom"})
+    fig.update_xaxes(dtick=1, tickformat="d", title=None)
     fig.update_yaxes(title=axis, tickformat=_rp_tickformat(div), rangemode="tozero")
     return fig
 
 
-def spending_by_component(df: pd.DataFrame, lang: str, height: int = 360, title: str | None = None) -> go.Figure:
+def spending_by_component(df: pd.DataFrame, lang: str, height: int = 440, title: str | None = None) -> go.Figure:
     """Allocated (hatched) against realised (solid) per component, absorption written on the realised bar.
 
     ``df``: ``queries.spending(by=("komponen",))``.
@@ -761,13 +778,15 @@ def spending_by_component(df: pd.DataFrame, lang: str, height: int = 360, title:
                       f"({t('col.persen_serapan', lang)}: %{{customdata[3]}})<extra></extra>",
     ))
     base_layout(fig, lang, title, height=height)
-    fig.update_layout(barmode="group", bargap=0.25, legend={"traceorder": "normal"})
+    fig.update_layout(barmode="group", bargap=0.25)
+    _legend_on_top(fig, 40)
+    fig.update_layout(margin={"l": 30, "r": 40})  # slack for labels measured before the web font loads
     fig.update_yaxes(autorange="reversed", title=None, automargin=True)
     fig.update_xaxes(title=axis, tickformat=_rp_tickformat(div))
     return fig
 
 
-def spending_by_financier(df: pd.DataFrame, lang: str, by: str = "komponen", height: int = 360,
+def spending_by_financier(df: pd.DataFrame, lang: str, by: str = "komponen", height: int = 440,
                           title: str | None = None) -> go.Figure:
     """Realised spending stacked by financier (one colour each), per component or per year.
 
@@ -797,13 +816,15 @@ def spending_by_financier(df: pd.DataFrame, lang: str, by: str = "komponen", hei
         else:
             fig.add_trace(go.Bar(x=cats, y=rounded(d["realisasi_rp"] / div, 2), **trace))
     base_layout(fig, lang, title, height=height)
-    fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
+    fig.update_layout(barmode="stack")
+    _legend_on_top(fig, 40)
+    fig.update_layout(margin={"l": 30})
     fmt = _rp_tickformat(div)
     if by == "komponen":
         fig.update_yaxes(autorange="reversed", title=None, automargin=True)
         fig.update_xaxes(title=axis, tickformat=fmt)
     else:
-        fig.update_xaxes(title=t("common.year", lang), dtick=1, tickformat="d")
+        fig.update_xaxes(dtick=1, tickformat="d", title=None)
         fig.update_yaxes(title=axis, tickformat=fmt)
     return fig
 
@@ -811,7 +832,7 @@ def spending_by_financier(df: pd.DataFrame, lang: str, by: str = "komponen", hei
 def spending_by_place(df: pd.DataFrame, lang: str, names: Mapping[str, str] | None = None,
                       selected: str | None = None, row_height: int = 22, title: str | None = None) -> go.Figure:
     """Realised spending per province (or kabupaten/kota), ranked, with the allocation as a tick and the
-    absorption rate in the tooltip and at the bar end. ``df``: ``queries.spending_by_region``."""
+    absorption rate in the tooltip. ``df``: ``queries.spending_by_region``."""
     d = df[df["alokasi_rp"].notna()] if df is not None and len(df) else df
     if d is None or len(d) == 0:
         return empty_figure(lang)
@@ -822,7 +843,7 @@ def spending_by_place(df: pd.DataFrame, lang: str, names: Mapping[str, str] | No
     fig = go.Figure()
     fig.add_trace(go.Bar(
         y=disp, x=rounded(d["realisasi_rp"] / div, 2), orientation="h", name=t("chart.realised", lang),
-        customdata=custom, hovertemplate=template, text=[row[4] for row in custom], textposition="outside",
+        customdata=custom, hovertemplate=template,
         marker={"color": TOTAL_COLOR, "line": {"color": HIGHLIGHT_COLOR,
                                                 "width": [2.5 if k == selected else 0 for k in d["kode"]]}},
     ))
@@ -834,7 +855,7 @@ def spending_by_place(df: pd.DataFrame, lang: str, names: Mapping[str, str] | No
     base_layout(fig, lang, title, height=max(240, 90 + row_height * len(d)))
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=disp, title=None, automargin=True)
     fig.update_xaxes(title=axis, side="top", tickformat=_rp_tickformat(div))
-    fig.update_layout(legend={"y": 1.0, "yanchor": "bottom", "traceorder": "normal"}, margin={"t": 90})
+    _legend_on_top(fig, 100)
     return fig
 
 
@@ -859,7 +880,7 @@ def cost_per_hectare(df: pd.DataFrame, lang: str, names: Mapping[str, str] | Non
     if national is not None and not pd.isna(national):
         fig.add_vline(x=round(national / div, 1), line={"color": TARGET_COLOR, "dash": "dash", "width": 2},
                       annotation_text=t("chart.national_value", lang, value=fmt_rp(national, lang)),
-                      annotation_position="top right")
+                      annotation_position="top right", annotation_bgcolor="rgba(255,255,255,0.85)")
     base_layout(fig, lang, title, height=max(240, 100 + row_height * len(d)))
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=disp, title=None, automargin=True)
     fig.update_xaxes(title=axis, side="top", tickformat=",.0f")
@@ -907,7 +928,7 @@ def compare_trend(df: pd.DataFrame, indicator: str, lang: str, roles: Mapping[st
                                  name=t("chart.target_line", lang, value=fmt_pct(target, lang, 0)),
                                  line={"color": TARGET_COLOR, "dash": "dash", "width": 1.5}))
     base_layout(fig, lang, title, height=height)
-    fig.update_xaxes(title=t("common.year", lang), dtick=1, tickformat="d")
+    _year_axis(fig, sorted(int(y) for y in d["tahun"].unique()))
     _pct_axis(fig, lang, f"chart.profile_axis.{indicator}", axis="y")
     fig.update_layout(hovermode="x unified")
     return fig
@@ -937,7 +958,8 @@ def compare_access(df: pd.DataFrame, lang: str, roles: Mapping[str, str], labels
             hovertemplate=f"{name}: %{{customdata}}<extra>%{{y}}</extra>",
         ))
     base_layout(fig, lang, title, height=height)
-    fig.update_layout(barmode="group", legend={"traceorder": "normal"})
+    fig.update_layout(barmode="group")
+    _legend_on_top(fig, 40)
     fig.update_yaxes(autorange="reversed", title=None, automargin=True)
     _pct_axis(fig, lang, "chart.households_served_axis")
     return fig

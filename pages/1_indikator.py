@@ -43,26 +43,27 @@ cards = st.columns(4)
 with cards[0]:
     st.metric(tr("ind.card.access"), fmt_pct(h["akses_akhir"], lang),
               tr("ind.card.access_delta", value=fmt_pct(h["akses_awal"], lang), year=start_year),
-              border=True, chart_data=charts.sparkline(access_years, "persen_terlayani") or None,
+              border=True, height="stretch", chart_data=charts.sparkline(access_years, "persen_terlayani") or None,
               delta_color="off", delta_arrow="off", help=tr("ind.card.access_help", year=end_year))
     frame.status(h["status"]["access"])
 with cards[1]:
     st.metric(tr("ind.card.slum"), fmt_pct(h["persen_berkurang"], lang),
               tr("ind.card.slum_delta", value=fmt_ha(h["berkurang_ha"], lang), target=fmt_ha(h["luas_awal_ha"], lang)),
-              border=True, chart_data=charts.sparkline(target_years, "persen_capaian") or None,
+              border=True, height="stretch", chart_data=charts.sparkline(target_years, "persen_capaian") or None,
               delta_color="off", delta_arrow="off", help=tr("ind.card.slum_help", year=end_year))
     frame.status(h["status"]["slum_area"])
 with cards[2]:
     st.metric(tr("ind.card.pokja"), fmt_pct(h["pokja_berfungsi"], lang),
               tr("ind.card.pokja_delta", value=fmt_pct(h["pokja_terbentuk"], lang)),
-              border=True, chart_data=charts.sparkline(pokja_years, "persen_berfungsi") or None,
+              border=True, height="stretch", chart_data=charts.sparkline(pokja_years, "persen_berfungsi") or None,
               delta_color="off", delta_arrow="off", help=tr("ind.card.pokja_help", year=end_year))
     frame.status(h["status"]["pokja"])
 with cards[3]:
     st.metric(tr("ind.card.satisfaction"), fmt_pct(h["puas"], lang),
               tr("ind.card.satisfaction_delta", year=str(h["puas_tahun"] or "–"),
                  target=fmt_pct(queries.TARGETS["satisfaction"], lang, 0)),
-              border=True, chart_data=charts.sparkline(sat_years, "persen_puas") or None, chart_type="bar",
+              border=True, height="stretch", chart_data=charts.sparkline(sat_years, "persen_puas") or None,
+              chart_type="bar",
               delta_color="off", delta_arrow="off", help=tr("ind.card.satisfaction_help"))
     frame.status(h["status"]["satisfaction"])
 st.caption(tr("ind.status_rule"))

@@ -32,27 +32,29 @@ def table(df, columns: list[str], name: str, key: str) -> None:
 
 
 # --- headline cards -------------------------------------------------------------------------------------------
-cards = st.columns(4)
+cards = st.columns([1, 1, 1, 1.25])
 with cards[0]:
     st.metric(tr("spend.card.allocated"), fmt_rp(s["alokasi_rp"], lang), tr("spend.card.period", start=str(f.tahun[0]),
                                                                              end=str(f.end_year)),
-              border=True, chart_data=charts.sparkline(by_year, "alokasi_rp", decimals=0) or None, chart_type="bar",
+              border=True, height="stretch", chart_data=charts.sparkline(by_year, "alokasi_rp", decimals=0) or None,
+              chart_type="bar",
               delta_color="off", delta_arrow="off", help=tr("spend.card.allocated_help"))
 with cards[1]:
     st.metric(tr("spend.card.realised"), fmt_rp(s["realisasi_rp"], lang),
               tr("spend.card.realised_delta", value=fmt_rp(s["belum_terserap_rp"], lang)),
-              border=True, chart_data=charts.sparkline(by_year, "realisasi_rp", decimals=0) or None, chart_type="bar",
+              border=True, height="stretch", chart_data=charts.sparkline(by_year, "realisasi_rp", decimals=0) or None,
+              chart_type="bar",
               delta_color="off", delta_arrow="off", help=tr("spend.card.realised_help"))
 with cards[2]:
     st.metric(tr("spend.card.absorption"), fmt_pct(s["persen_serapan"], lang), tr("spend.card.absorption_delta"),
-              border=True, chart_data=charts.sparkline(by_year, "persen_serapan") or None,
+              border=True, height="stretch", chart_data=charts.sparkline(by_year, "persen_serapan") or None,
               delta_color="off", delta_arrow="off", help=tr("spend.card.absorption_help"))
     frame.status(s["status"])
 with cards[3]:
-    per_ha = tr("spend.per_ha_value", value=fmt_rp(s["rp_per_ha"], lang)) if s["rp_per_ha"] else "–"
+    per_ha = tr("spend.per_ha_value", value=fmt_rp(s["rp_per_ha"], lang, 0)) if s["rp_per_ha"] else "–"
     st.metric(tr("spend.card.per_ha"), per_ha,
               tr("spend.card.per_ha_delta", ha=fmt_ha(s["berkurang_ha"], lang)),
-              border=True, delta_color="off", delta_arrow="off", help=tr("spend.card.per_ha_help"))
+              border=True, height="stretch", delta_color="off", delta_arrow="off", help=tr("spend.card.per_ha_help"))
 
 # --- by year and component ------------------------------------------------------------------------------------
 with st.container(border=True):

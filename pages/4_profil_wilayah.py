@@ -91,7 +91,7 @@ versus = region != NATIONAL
 st.header(place_name(region), anchor="wilayah")
 parents = [c for c in (f.kab if level == "desa" else None, f.prov if level in ("desa", "kab") else None) if c]
 crumbs = st.container(horizontal=True, vertical_alignment="center")
-crumbs.caption(tr(f"level.{level}"))
+crumbs.caption(tr(f"level.{level}"), width="content")
 for code in [*parents, NATIONAL] if region != NATIONAL else []:
     crumbs.button(place_name(code), key=f"up_{code}", on_click=open_region, args=(code,), type="tertiary",
                   icon=":material/arrow_upward:", help=tr("profile.up_help"))
@@ -111,7 +111,7 @@ def vs_national(col: str) -> str | None:
 
 
 end_year, start_year = str(f.end_year), str(f.start_year)
-cards = st.columns(6)
+cards = [col for _ in range(2) for col in st.columns(3)]
 with cards[0]:
     st.metric(tr("profile.card.area", year=end_year), fmt_ha(me["luas_akhir_ha"], lang),
               tr("profile.card.area_delta", value=fmt_ha(me["luas_awal_ha"], lang)), border=True,
@@ -155,8 +155,8 @@ else:
 with st.container(border=True):
     st.subheader(tr("profile.q_compare", name=place_name(region)))
     st.caption(tr("profile.compare_caption"))
-    st.dataframe(charts.profile_table(summary, labels, lang, f.start_year, f.end_year), hide_index=True,
-                 key="tbl_profile")
+    table = charts.profile_table(summary, labels, lang, f.start_year, f.end_year)
+    st.dataframe(table, hide_index=True, key="tbl_profile", height=35 * (len(table) + 1) + 3)
     frame.download(charts.profile_table(summary, labels, lang, f.start_year, f.end_year, formatted=False),
                    f"profil-{region}", key="profile")
 

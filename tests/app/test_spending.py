@@ -49,7 +49,7 @@ def assert_cards(at: AppTest, db, f: Filters, lang: str = "id") -> dict:
     assert m[t("spend.card.allocated", lang)] == fmt_rp(s["alokasi_rp"], lang)
     assert m[t("spend.card.realised", lang)] == fmt_rp(s["realisasi_rp"], lang)
     assert m[t("spend.card.absorption", lang)] == fmt_pct(s["persen_serapan"], lang)
-    per_ha = t("spend.per_ha_value", lang, value=fmt_rp(s["rp_per_ha"], lang)) if s["rp_per_ha"] else "–"
+    per_ha = t("spend.per_ha_value", lang, value=fmt_rp(s["rp_per_ha"], lang, 0)) if s["rp_per_ha"] else "–"
     assert m[t("spend.card.per_ha", lang)] == per_ha
     return s
 
