@@ -110,6 +110,7 @@ class Sheet:
     native: dict[str, np.ndarray] = field(default_factory=dict)  # cells that were numbers in Excel
     delimiter: str | None = None
     skip: set[tuple[str, int]] = field(default_factory=set)  # (column, data row) already reported
+    dropped: int = 0  # rows that could not be split into the header's columns (reported, left out)
 
 
 @dataclass
@@ -183,8 +184,8 @@ def _decode(content: bytes, label: str, report: Report) -> tuple[str | None, lis
         pos = next(i for i, b in enumerate(content) if b < 32 and b not in (9, 10, 13) or b == 127)
         report.problems.append(Problem(label, None, _row_of(content, pos),
                                        f"the file is not a CSV text file: it contains binary data (byte "
-                                       f"0x{content[pos]:02x} in row {_row_of(content, pos)}); export the table "
-                                       "from Excel as 'CSV UTF-8'"))
+                                       f"0x{content[pos]:02x} in this row); export the table from Excel as "
+                                       "'CSV UTF-8'"))
         return None, []
     try:
         return content.decode("utf-8-sig"), []
@@ -282,7 +283,7 @@ def read_csv_bytes(content: bytes, label: str, table: Table, report: Report) -> 
                 records.append((start, rec))
             start = reader.line_num + 1
     except csv.Error as exc:
-        report.problems.append(Problem(label, None, start, f"row {start} cannot be read as CSV ({exc})"))
+        report.problems.append(Problem(label, None, start, f"this row cannot be read as CSV ({exc})"))
         return None
     finally:
         if gc_was_on:
@@ -311,14 +312,16 @@ def read_csv_bytes(content: bytes, label: str, table: Table, report: Report) -> 
         if n > len(header) and delimiter == ",":
             hint = ("; a number with a decimal comma (12,5) splits into two values in a comma-separated file: "
                     "quote it (\"12,5\"), use a decimal point, or separate the columns with ';'")
-        report.problems.append(Problem(label, None, row, f"row {row} has {n} values but the header has "
+        report.problems.append(Problem(label, None, row, f"this row has {n} values but the header has "
                                                          f"{len(header)} columns{hint}"))
     if len(ragged) > MAX_LISTED:
         report.problems.append(Problem(label, None, None, f"... and {len(ragged) - MAX_LISTED} more rows with the "
                                                           "wrong number of values"))
     frame = pd.DataFrame(body, columns=range(len(header)), dtype=object) if body else pd.DataFrame(
         columns=range(len(header)), dtype=object)
-    return _sheet(table, label, header, frame, np.array(rows, dtype=np.int64), {}, delimiter, report)
+    sheet = _sheet(table, label, header, frame, np.array(rows, dtype=np.int64), {}, delimiter, report)
+    sheet.dropped = len(ragged)
+    return sheet
 
 
 def records_col(line: str, char_index: int, delimiter: str) -> int:
@@ -431,7 +434,7 @@ def _read_worksheet(ws, table: Table, label: str, report: Report) -> Sheet | Non
         cells = (cells + [(None, False)] * len(header))[: max(len(header), len(cells))]
         extra = [t for t, _ in cells[len(header):] if t is not None]
         if extra:
-            report.problems.append(Problem(label, None, r, f"row {r} has values to the right of the last named "
+            report.problems.append(Problem(label, None, r, "this row has values to the right of the last named "
                                                            f"column ({len(header)} columns in the header row)"))
         body.append([t for t, _ in cells[: len(header)]])
         native.append([n for _, n in cells[: len(header)]])
@@ -616,7 +619,9 @@ def check_sheets(sheets: dict[str, Sheet], report: Report, official: frozenset[s
         report.rows[name] = len(sheet.frame)
         problems += [p for p in check_frame(sheet.table, sheet.frame) if (p.column, p.row) not in sheet.skip]
     problems += check_rules(frames, set(official) if official is not None else None)
-    problems += check_links(frames)
+    lok = sheets.get("lokasi")
+    if lok is None or not lok.dropped:  # with rows of lokasi left out, every link to them would look broken
+        problems += check_links(frames)
     report.problems += _file_rows(problems, sheets)
     report.problems.sort(key=lambda p: (_table_order(p.file), p.row or 0))
 

@@ -181,7 +181,7 @@ def test_subprocess_bad_file_exit_1_without_traceback(live, src):
     proc = cli("import", src, "--data-dir", live)
     out, err = proc.communicate(timeout=300)
     assert proc.returncode == 1 and err == ""
-    assert "lokasi.csv, row 1: the file is not a CSV text file: it contains binary data (byte 0x00 in row 1)" in out
+    assert "lokasi.csv, row 1: the file is not a CSV text file: it contains binary data (byte 0x00 in this row)" in out
 
 
 @pytest.mark.parametrize("step", ["program-swapped", "manifest-written"])

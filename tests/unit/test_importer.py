@@ -253,7 +253,7 @@ BAD = [
     ("unknown-delimiter", _text("kepuasan", lambda t: t.replace(",", "|")),
      "kepuasan.csv", 1, None, "cannot find the column separator in the header row (it seems to use '|')"),
     ("decimal-comma-in-comma-file", _text("lokasi", lambda t: t.replace("5.9,", "5,9,")),
-     "lokasi.csv", 3, None, "row 3 has 12 values but the header has 11 columns; a number with a decimal comma"),
+     "lokasi.csv", 3, None, "this row has 12 values but the header has 11 columns; a number with a decimal comma"),
     ("ambiguous-thousands-separator", _ambiguous,
      "kepuasan.csv", 4, "responden", "'2.062' is ambiguous: it could be 2.062 or 2062"),
     ("binary-garbage", _raw("lokasi", bytes(range(256)) * 8),
@@ -670,3 +670,14 @@ def test_check_upload_workbook_and_junk(frames):
     assert "binary data" in check_upload("lokasi.csv", bytes(range(256)))[0].message
     assert "cannot be read as an Excel workbook" in check_upload("x.xlsx", b"not a zip")[0].message
     assert "the file is empty" in check_upload("anggaran.csv", b"")[0].message
+
+
+def test_workbook_code_that_lost_its_trailing_zero_is_repaired(tmp_path, frames):
+    frames["kepuasan"]["kode_kabkota"] = 32.7  # Excel turned the typed code 32.70 into the number 32.7
+    book = write_workbook(tmp_path / "data.xlsx", frames)
+    report = importer.Report()
+    sheets = importer.read_workbook_bytes(book.read_bytes(), "data.xlsx", report)
+    assert set(sheets["kepuasan"].frame["kode_kabkota"]) == {"32.70"}
+    [w] = report.warnings
+    assert str(w) == ("data.xlsx sheet kepuasan, row 2, column kode_kabkota: 8 code(s) were numbers in Excel "
+                      "(e.g. 32.7) and were read as 32.70; format the column as Text")
