@@ -644,8 +644,8 @@ def percent_trend(df: pd.DataFrame, series: Sequence[tuple[str, str, str]], lang
         else:
             fig.add_trace(go.Scatter(mode="lines+markers", line={"color": color, "width": 3}, **common))
     if target is not None:
-        if expected_path:
-            xs = list(range(config.FIRST_YEAR, config.LAST_YEAR + 1))
+        if expected_path:  # over the years shown (the path itself runs from 2015 to config.LAST_YEAR)
+            xs = list(range(min(years), max(years) + 1))
             ys = [round(target * expected_progress(y), 1) for y in xs]
         else:
             xs = [min(years), max(years)] if len(years) > 1 else [years[0] - 0.5, years[0] + 0.5]
@@ -922,7 +922,7 @@ def compare_trend(df: pd.DataFrame, indicator: str, lang: str, roles: Mapping[st
         ))
     if target is not None:
         years = sorted(int(y) for y in d["tahun"].unique())
-        xs = list(range(config.FIRST_YEAR, config.LAST_YEAR + 1)) if expected_path else [years[0], years[-1]]
+        xs = list(range(years[0], years[-1] + 1)) if expected_path else [years[0], years[-1]]
         ys = [round(target * expected_progress(y), 1) for y in xs] if expected_path else [target, target]
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip",
                                  name=t("chart.target_line", lang, value=fmt_pct(target, lang, 0)),
