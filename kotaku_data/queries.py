@@ -8,6 +8,8 @@ All user values are bound parameters; only fixed SQL fragments chosen from white
 """
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 
 from . import config
@@ -120,6 +122,8 @@ def slum_area_summary(db: Database, f: Filters, level: str = "prov") -> pd.DataF
         f"WHERE {where} GROUP BY ALL ORDER BY kode"
     )
     df = db.query(sql, [f.start_year, f.end_year, *params])
+    # the national level groups by constants only, so an empty selection still gives one row of NULLs: drop it
+    df = df[df["lokasi"].fillna(0) > 0].reset_index(drop=True)
     df["berkurang_ha"] = df["luas_mulai_ha"] - df["luas_akhir_ha"]
     df["berkurang_total_ha"] = df["luas_awal_ha"] - df["luas_akhir_ha"]
     df["persen_berkurang"] = (100 * df["berkurang_total_ha"] / df["luas_awal_ha"]).where(df["luas_awal_ha"] > 0)
@@ -257,6 +261,8 @@ def spending(db: Database, f: Filters, by: tuple[str, ...] = ("komponen",)) -> p
     for col in ("tahun", "komponen"):
         if col in df:
             df[col] = df[col].astype(int)
+    if not by:  # the one row of totals: nothing selected sums to 0, not to NULL
+        df[["alokasi_rp", "realisasi_rp"]] = df[["alokasi_rp", "realisasi_rp"]].fillna(0.0)
     df["persen_serapan"] = (100 * df["realisasi_rp"] / df["alokasi_rp"]).where(df["alokasi_rp"] > 0)
     return df
 
@@ -318,7 +324,9 @@ def headline(db: Database, f: Filters) -> dict:
     """The national (or filtered) headline numbers of the overview, with a status for each."""
     area = slum_area_summary(db, f, "nasional")
     a = area.iloc[0] if len(area) else None
-    access = service_access(db, f, "nasional", by_service=False)
+    # from the 2015 baseline: the access status measures progress since then, whatever the period's start
+    access = service_access(db, dataclasses.replace(f, tahun=(config.FIRST_YEAR, f.end_year)), "nasional",
+                            by_service=False)
     pokja = pokja_status(db, f, "nasional")
     sat = satisfaction(db, f, "nasional")
     money = spending(db, f, by=())
@@ -339,7 +347,8 @@ def headline(db: Database, f: Filters) -> dict:
         "berkurang_ha": float(a["berkurang_total_ha"]) if a is not None else 0.0,
         "berkurang_periode_ha": float(a["berkurang_ha"]) if a is not None else 0.0,
         "persen_berkurang": float(a["persen_berkurang"]) if a is not None and pd.notna(a["persen_berkurang"]) else None,
-        "akses_awal": at(access, f.start_year, "persen_terlayani"),
+        "akses_dasar": at(access, config.FIRST_YEAR, "persen_terlayani"),  # 2015 baseline
+        "akses_awal": at(access, f.start_year, "persen_terlayani"),  # start of the period
         "akses_akhir": at(access, f.end_year, "persen_terlayani"),
         "pokja_berfungsi": at(pokja, f.end_year, "persen_berfungsi"),
         "pokja_terbentuk": at(pokja, f.end_year, "persen_terbentuk"),
@@ -355,7 +364,8 @@ def headline(db: Database, f: Filters) -> dict:
     out["persen_serapan"] = 100 * out["realisasi_rp"] / out["alokasi_rp"] if out["alokasi_rp"] else None
     out["status"] = {
         "slum_area": status(out["persen_berkurang"], TARGETS["slum_area"], share_expected),
-        "access": status(out["akses_akhir"], _from_baseline(out["akses_awal"], TARGETS["access"], share_expected)),
+        "access": status(out["akses_akhir"], _from_baseline(out["akses_dasar"], TARGETS["access"],
+                                                                    share_expected)),
         "pokja": status(out["pokja_berfungsi"], TARGETS["pokja"], share_expected),
         "satisfaction": status(out["puas"], TARGETS["satisfaction"]),
         "absorption": status(out["persen_serapan"], TARGETS["absorption"]),
