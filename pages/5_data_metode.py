@@ -77,8 +77,10 @@ with illustrative:
     st.markdown(tr("methods.replace.text"))
     st.dataframe(charts.contract_table(schema.TABLES, lang), hide_index=True, key="contract")
     st.code("python -m kotaku_data validate path/to/data\n"
-            "python -m kotaku_data import path/to/programme-export.xlsx   # " + tr("methods.replace.planned") +
-            "\npython -m kotaku_data generate   # " + tr("methods.replace.regenerate"), language="bash")
+            f"python -m kotaku_data import path/to/export.xlsx --dry-run   # {tr('methods.replace.dry_run')}\n"
+            f"python -m kotaku_data import path/to/export.xlsx   # {tr('methods.replace.import')}\n"
+            f"python -m kotaku_data restore   # {tr('methods.replace.restore')}\n"
+            f"python -m kotaku_data generate   # {tr('methods.replace.regenerate')}", language="bash")
 
 # --- sources of every published figure ------------------------------------------------------------------
 with sources:
