@@ -6,6 +6,7 @@ kabupaten/kota, location type, financier, baseline slum level) select desa/kelur
 kabupaten/kota (Pokja PKP, satisfaction, spending) follow the province, kabupaten/kota and financier filters.
 All user values are bound parameters; only fixed SQL fragments chosen from whitelists are concatenated.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -26,8 +27,11 @@ LEVELS = {
 # the same for tables kept per kabupaten/kota (alias x)
 KAB_LEVELS = {
     "nasional": ("'ID'", "'Indonesia'", ""),
-    "prov": ("substr(x.kode_kabkota, 1, 2)", "p.nama_prov",
-             "JOIN provinsi p ON p.kode_prov = substr(x.kode_kabkota, 1, 2)"),
+    "prov": (
+        "substr(x.kode_kabkota, 1, 2)",
+        "p.nama_prov",
+        "JOIN provinsi p ON p.kode_prov = substr(x.kode_kabkota, 1, 2)",
+    ),
     "kab": ("x.kode_kabkota", "k.nama_kabkota", "JOIN kabkota k ON k.kode_kabkota = x.kode_kabkota"),
 }
 
@@ -80,6 +84,27 @@ def kabkota_where(f: Filters, alias: str = "x", financier_col: str | None = None
     return " AND ".join(clauses), params
 
 
+def _area_source(level: str) -> str:
+    """Slum area per year: the pre-aggregated cube for national/province/kab-kota, per location for desa."""
+    if level != "desa":
+        return "luas_cube l"
+    return (
+        "(SELECT l.*, y.tahun, 1 AS lokasi, CAST(l.tipe_lokasi = 'peningkatan' AS INTEGER) AS lokasi_peningkatan, "
+        "l.luas_kumuh_awal_ha AS luas_awal_ha, y.luas_kumuh_ha FROM luas_kumuh_tahunan y "
+        "JOIN lokasi l USING (kode_desa)) l"
+    )
+
+
+def _named(where: str) -> str:
+    """Turn the positional placeholders of a WHERE clause into $p0, $p1, ... (to mix with named ones)."""
+    parts = where.split("?")
+    return "".join(p + (f"$p{i}" if i < len(parts) - 1 else "") for i, p in enumerate(parts))
+
+
+def _named_params(params: list) -> dict:
+    return {f"p{i}": v for i, v in enumerate(params)}
+
+
 # --- slum area ---------------------------------------------------------------------------------------------
 
 
@@ -91,10 +116,9 @@ def slum_area_by_year(db: Database, f: Filters, level: str = "nasional") -> pd.D
     code, name, join = _level(level, LEVELS)
     where, params = location_where(f)
     sql = (
-        f"SELECT {code} AS kode, {name} AS nama, y.tahun, sum(y.luas_kumuh_ha) AS luas_kumuh_ha, "
-        "sum(l.luas_kumuh_awal_ha) AS luas_awal_ha "
-        f"FROM luas_kumuh_tahunan y JOIN lokasi l USING (kode_desa) {join} "
-        f"WHERE {where} AND y.tahun BETWEEN ? AND ? GROUP BY ALL ORDER BY kode, y.tahun"
+        f"SELECT {code} AS kode, {name} AS nama, l.tahun, sum(l.luas_kumuh_ha) AS luas_kumuh_ha, "
+        f"sum(l.luas_awal_ha) AS luas_awal_ha FROM {_area_source(level)} {join} "
+        f"WHERE {where} AND l.tahun BETWEEN ? AND ? GROUP BY ALL ORDER BY kode, l.tahun"
     )
     df = db.query(sql, [*params, f.start_year, f.end_year])
     df["tahun"] = df["tahun"].astype(int)
@@ -112,16 +136,16 @@ def slum_area_summary(db: Database, f: Filters, level: str = "prov") -> pd.DataF
     code, name, join = _level(level, LEVELS)
     where, params = location_where(f)
     sql = (
-        f"SELECT {code} AS kode, {name} AS nama, count(*) AS lokasi, "
-        "count(*) FILTER (WHERE l.tipe_lokasi = 'peningkatan') AS lokasi_peningkatan, "
-        "sum(l.luas_kumuh_awal_ha) AS luas_awal_ha, sum(s.luas_kumuh_ha) AS luas_mulai_ha, "
-        "sum(e.luas_kumuh_ha) AS luas_akhir_ha "
-        f"FROM lokasi l {join} "
-        "JOIN luas_kumuh_tahunan s ON s.kode_desa = l.kode_desa AND s.tahun = ? "
-        "JOIN luas_kumuh_tahunan e ON e.kode_desa = l.kode_desa AND e.tahun = ? "
-        f"WHERE {where} GROUP BY ALL ORDER BY kode"
+        f"SELECT {code} AS kode, {name} AS nama, "
+        "CAST(sum(l.lokasi) FILTER (WHERE l.tahun = $end) AS BIGINT) AS lokasi, "
+        "CAST(sum(l.lokasi_peningkatan) FILTER (WHERE l.tahun = $end) AS BIGINT) AS lokasi_peningkatan, "
+        "sum(l.luas_awal_ha) FILTER (WHERE l.tahun = $end) AS luas_awal_ha, "
+        "sum(l.luas_kumuh_ha) FILTER (WHERE l.tahun = $start) AS luas_mulai_ha, "
+        "sum(l.luas_kumuh_ha) FILTER (WHERE l.tahun = $end) AS luas_akhir_ha "
+        f"FROM {_area_source(level)} {join} "
+        f"WHERE {_named(where)} AND l.tahun IN ($start, $end) GROUP BY ALL ORDER BY kode"
     )
-    df = db.query(sql, [f.start_year, f.end_year, *params])
+    df = db.query(sql, {"start": f.start_year, "end": f.end_year, **_named_params(params)})
     # the national level groups by constants only, so an empty selection still gives one row of NULLs: drop it
     df = df[df["lokasi"].fillna(0) > 0].reset_index(drop=True)
     df["berkurang_ha"] = df["luas_mulai_ha"] - df["luas_akhir_ha"]
@@ -154,8 +178,13 @@ def zero_slum_projection(db: Database, f: Filters, level: str = "prov", window: 
     A projection, not a forecast: linear at the recent pace; None when the pace is zero (never at that pace).
     Columns: kode, nama, luas_akhir_ha, laju_ha_per_tahun, tahun_nol.
     """
-    series = slum_area_by_year(db, Filters(tahun=(config.FIRST_YEAR, f.end_year), prov=f.prov, kab=f.kab,
-                                           tipe=f.tipe, dana=f.dana, tingkat=f.tingkat), level)
+    series = slum_area_by_year(
+        db,
+        Filters(
+            tahun=(config.FIRST_YEAR, f.end_year), prov=f.prov, kab=f.kab, tipe=f.tipe, dana=f.dana, tingkat=f.tingkat
+        ),
+        level,
+    )
     rows = []
     for (kode, nama), g in series.groupby(["kode", "nama"], sort=True):
         g = g.sort_values("tahun")
@@ -184,12 +213,20 @@ def service_access(db: Database, f: Filters, level: str = "nasional", by_service
     """
     code, name, join = _level(level, LEVELS)
     where, params = location_where(f)
-    service = "a.layanan, " if by_service else ""
+    service = "l.layanan, " if by_service else ""
+    source = (
+        "akses_cube l"
+        if level != "desa"
+        else (
+            "(SELECT l.*, a.tahun, a.layanan, a.kk_total, a.kk_terlayani "
+            "FROM akses_layanan a JOIN lokasi l USING (kode_desa)) l"
+        )
+    )
     sql = (
-        f"SELECT {code} AS kode, {name} AS nama, a.tahun, {service}"
-        "sum(a.kk_total) AS kk_total, sum(a.kk_terlayani) AS kk_terlayani "
-        f"FROM akses_layanan a JOIN lokasi l USING (kode_desa) {join} "
-        f"WHERE {where} AND a.tahun BETWEEN ? AND ? GROUP BY ALL ORDER BY ALL"
+        f"SELECT {code} AS kode, {name} AS nama, l.tahun, {service}"
+        "sum(l.kk_total) AS kk_total, sum(l.kk_terlayani) AS kk_terlayani "
+        f"FROM {source} {join} "
+        f"WHERE {where} AND l.tahun BETWEEN ? AND ? GROUP BY ALL ORDER BY ALL"
     )
     df = db.query(sql, [*params, f.start_year, f.end_year])
     df["tahun"] = df["tahun"].astype(int)
@@ -325,8 +362,9 @@ def headline(db: Database, f: Filters) -> dict:
     area = slum_area_summary(db, f, "nasional")
     a = area.iloc[0] if len(area) else None
     # from the 2015 baseline: the access status measures progress since then, whatever the period's start
-    access = service_access(db, dataclasses.replace(f, tahun=(config.FIRST_YEAR, f.end_year)), "nasional",
-                            by_service=False)
+    access = service_access(
+        db, dataclasses.replace(f, tahun=(config.FIRST_YEAR, f.end_year)), "nasional", by_service=False
+    )
     pokja = pokja_status(db, f, "nasional")
     sat = satisfaction(db, f, "nasional")
     money = spending(db, f, by=())
@@ -364,8 +402,7 @@ def headline(db: Database, f: Filters) -> dict:
     out["persen_serapan"] = 100 * out["realisasi_rp"] / out["alokasi_rp"] if out["alokasi_rp"] else None
     out["status"] = {
         "slum_area": status(out["persen_berkurang"], TARGETS["slum_area"], share_expected),
-        "access": status(out["akses_akhir"], _from_baseline(out["akses_dasar"], TARGETS["access"],
-                                                                    share_expected)),
+        "access": status(out["akses_akhir"], _from_baseline(out["akses_dasar"], TARGETS["access"], share_expected)),
         "pokja": status(out["pokja_berfungsi"], TARGETS["pokja"], share_expected),
         "satisfaction": status(out["puas"], TARGETS["satisfaction"]),
         "absorption": status(out["persen_serapan"], TARGETS["absorption"]),
@@ -399,14 +436,31 @@ def places(db: Database) -> pd.DataFrame:
 
 # (file stem, row selector column, row selector value, period, label key, value column, unit)
 PUBLISHED_HIGHLIGHTS = (
-    ("kotaku_national_slum_reduction", "metric", "national_slum_baseline_target", "published.baseline_target",
-     "value_ha", "ha"),
-    ("kotaku_national_slum_reduction", "metric", "reduced RPJMN 2015-2019 total", "published.reduced_2015_2019",
-     "value_ha", "ha"),
-    ("kotaku_national_slum_reduction", "metric", "RPJMN 2020-2024 target", "published.target_2020_2024",
-     "value_ha", "ha"),
-    ("kotaku_national_slum_reduction", "metric", "reduced cumulative", "published.reduced_2020_2022",
-     "value_ha", "ha"),
+    (
+        "kotaku_national_slum_reduction",
+        "metric",
+        "national_slum_baseline_target",
+        "published.baseline_target",
+        "value_ha",
+        "ha",
+    ),
+    (
+        "kotaku_national_slum_reduction",
+        "metric",
+        "reduced RPJMN 2015-2019 total",
+        "published.reduced_2015_2019",
+        "value_ha",
+        "ha",
+    ),
+    (
+        "kotaku_national_slum_reduction",
+        "metric",
+        "RPJMN 2020-2024 target",
+        "published.target_2020_2024",
+        "value_ha",
+        "ha",
+    ),
+    ("kotaku_national_slum_reduction", "metric", "reduced cumulative", "published.reduced_2020_2022", "value_ha", "ha"),
     ("kotaku_financing", "financier", "IBRD (World Bank) Ln.8636-ID", "published.loan_ibrd", "amount", "usd_m"),
     ("kotaku_financing", "financier", "AIIB Ln.0004-ID", "published.loan_aiib", "amount", "usd_m"),
     ("kotaku_financing", "financier", "IsDB (parallel)", "published.loan_isdb", "amount", "usd_m"),
@@ -414,8 +468,9 @@ PUBLISHED_HIGHLIGHTS = (
 )
 
 
-def published_table(db: Database, f: Filters | None = None, name: str = "kotaku_national_slum_reduction"
-                    ) -> pd.DataFrame:
+def published_table(
+    db: Database, f: Filters | None = None, name: str = "kotaku_national_slum_reduction"
+) -> pd.DataFrame:
     """A published reference CSV (data/reference/published/<name>.csv) as stated, every row with its source_url.
 
     Not filtered: these are national published figures. Columns as in the file.
@@ -441,8 +496,16 @@ def published_highlights(db: Database, f: Filters | None = None) -> pd.DataFrame
             continue
         r = hit.iloc[0]
         pct = pd.to_numeric(r.get("pct_of_target"), errors="coerce") if "pct_of_target" in r else None
-        rows.append((key, r.get("period", ""), float(r[value_col]), unit,
-                     None if pct is None or pd.isna(pct) else float(pct), r["source_url"]))
+        rows.append(
+            (
+                key,
+                r.get("period", ""),
+                float(r[value_col]),
+                unit,
+                None if pct is None or pd.isna(pct) else float(pct),
+                r["source_url"],
+            )
+        )
     return pd.DataFrame(rows, columns=["key", "periode", "nilai", "unit", "persen_target", "source_url"])
 
 
@@ -464,14 +527,26 @@ def service_access_change(db: Database, f: Filters, level: str = "nasional") -> 
     df = service_access(db, f, level)
     keys = ["kode", "layanan"]
     start = df[df["tahun"] == f.start_year][[*keys, "persen_terlayani"]].rename(
-        columns={"persen_terlayani": "persen_awal"})
+        columns={"persen_terlayani": "persen_awal"}
+    )
     end = df[df["tahun"] == f.end_year][[*keys, "nama", "kk_total", "kk_terlayani", "persen_terlayani"]].rename(
-        columns={"persen_terlayani": "persen_akhir"})
+        columns={"persen_terlayani": "persen_akhir"}
+    )
     out = end.merge(start, on=keys, how="left")
     out["tahun_awal"], out["tahun_akhir"] = f.start_year, f.end_year
     out["selisih_poin"] = out["persen_akhir"] - out["persen_awal"]
-    cols = ["kode", "nama", "layanan", "tahun_awal", "tahun_akhir", "kk_total", "kk_terlayani", "persen_awal",
-            "persen_akhir", "selisih_poin"]
+    cols = [
+        "kode",
+        "nama",
+        "layanan",
+        "tahun_awal",
+        "tahun_akhir",
+        "kk_total",
+        "kk_terlayani",
+        "persen_awal",
+        "persen_akhir",
+        "selisih_poin",
+    ]
     return _services_first(out[cols])
 
 
@@ -537,7 +612,8 @@ def spending_by_region(db: Database, f: Filters, level: str = "prov") -> pd.Data
     money = spending(db, f, by=(dim,)).rename(columns={dim: "kode"})
     area = slum_area_summary(db, f, level)[["kode", "nama", "berkurang_ha"]]
     names = db.query(
-        "SELECT kode_prov AS kode, nama_prov AS nama FROM provinsi" if level == "prov"
+        "SELECT kode_prov AS kode, nama_prov AS nama FROM provinsi"
+        if level == "prov"
         else "SELECT kode_kabkota AS kode, nama_kabkota AS nama FROM kabkota"
     )
     df = money.merge(area.drop(columns="nama"), on="kode", how="outer").merge(names, on="kode", how="left")
@@ -559,9 +635,9 @@ def region_name(db: Database, code: str) -> tuple[str, str | None]:
     sql = {
         "prov": "SELECT nama_prov, NULL FROM provinsi WHERE kode_prov = ?",
         "kab": "SELECT k.nama_kabkota, p.nama_prov FROM kabkota k JOIN provinsi p USING (kode_prov) "
-               "WHERE k.kode_kabkota = ?",
+        "WHERE k.kode_kabkota = ?",
         "desa": "SELECT l.nama_desa, k.nama_kabkota FROM lokasi l JOIN kabkota k USING (kode_kabkota) "
-                "WHERE l.kode_desa = ?",
+        "WHERE l.kode_desa = ?",
     }[level]
     row = db.query(sql, [code])
     if row.empty:
@@ -571,10 +647,34 @@ def region_name(db: Database, code: str) -> tuple[str, str | None]:
 
 
 PROFILE_COLUMNS = [
-    "kode", "level", "nama", "induk", "lokasi", "luas_awal_ha", "luas_mulai_ha", "luas_akhir_ha", "berkurang_ha",
-    "berkurang_total_ha", "persen_berkurang", "akses_awal", "akses_akhir", "kk_total", "pokja_terbentuk",
-    "pokja_berfungsi", "puas", "puas_tahun", "alokasi_rp", "realisasi_rp", "persen_serapan", "rp_per_ha",
-    "skor_awal", "skor_akhir", "tingkat_awal", "tingkat_akhir", "tipe_lokasi", "sumber_dana",
+    "kode",
+    "level",
+    "nama",
+    "induk",
+    "lokasi",
+    "luas_awal_ha",
+    "luas_mulai_ha",
+    "luas_akhir_ha",
+    "berkurang_ha",
+    "berkurang_total_ha",
+    "persen_berkurang",
+    "akses_awal",
+    "akses_akhir",
+    "kk_total",
+    "pokja_terbentuk",
+    "pokja_berfungsi",
+    "puas",
+    "puas_tahun",
+    "alokasi_rp",
+    "realisasi_rp",
+    "persen_serapan",
+    "rp_per_ha",
+    "skor_awal",
+    "skor_akhir",
+    "tingkat_awal",
+    "tingkat_akhir",
+    "tipe_lokasi",
+    "sumber_dana",
 ]
 
 
@@ -601,12 +701,18 @@ def _profile_row(db: Database, f: Filters, code: str) -> dict:
         access = access[access["kode"] == code]
         base = float(k["luas_awal_ha"])
         row.update(
-            lokasi=1, luas_awal_ha=base, luas_mulai_ha=float(k["luas_mulai_ha"]),
-            luas_akhir_ha=float(k["luas_akhir_ha"]), berkurang_ha=float(k["luas_mulai_ha"] - k["luas_akhir_ha"]),
+            lokasi=1,
+            luas_awal_ha=base,
+            luas_mulai_ha=float(k["luas_mulai_ha"]),
+            luas_akhir_ha=float(k["luas_akhir_ha"]),
+            berkurang_ha=float(k["luas_mulai_ha"] - k["luas_akhir_ha"]),
             berkurang_total_ha=float(k["berkurang_total_ha"]),
             persen_berkurang=100 * float(k["berkurang_total_ha"]) / base if base > 0 else None,
-            skor_awal=float(k["skor_kumuh_awal"]), skor_akhir=float(k["skor_kumuh_akhir"]),
-            tingkat_awal=k["tingkat_kumuh_awal"], tingkat_akhir=k["tingkat_kumuh_akhir"], tipe_lokasi=k["tipe_lokasi"],
+            skor_awal=float(k["skor_kumuh_awal"]),
+            skor_akhir=float(k["skor_kumuh_akhir"]),
+            tingkat_awal=k["tingkat_kumuh_awal"],
+            tingkat_akhir=k["tingkat_kumuh_akhir"],
+            tipe_lokasi=k["tipe_lokasi"],
             sumber_dana=k["sumber_dana"],
         )
     else:
@@ -628,16 +734,21 @@ def _profile_row(db: Database, f: Filters, code: str) -> dict:
         alloc = float(money["alokasi_rp"].iloc[0]) if len(money) and pd.notna(money["alokasi_rp"].iloc[0]) else None
         reduced = float(a["berkurang_ha"])
         row.update(
-            lokasi=int(a["lokasi"]), luas_awal_ha=float(a["luas_awal_ha"]), luas_mulai_ha=float(a["luas_mulai_ha"]),
-            luas_akhir_ha=float(a["luas_akhir_ha"]), berkurang_ha=reduced,
+            lokasi=int(a["lokasi"]),
+            luas_awal_ha=float(a["luas_awal_ha"]),
+            luas_mulai_ha=float(a["luas_mulai_ha"]),
+            luas_akhir_ha=float(a["luas_akhir_ha"]),
+            berkurang_ha=reduced,
             berkurang_total_ha=float(a["berkurang_total_ha"]),
             persen_berkurang=float(a["persen_berkurang"]) if pd.notna(a["persen_berkurang"]) else None,
-            skor_awal=float(scores["skor_awal"]), skor_akhir=float(scores["skor_akhir"]),
+            skor_awal=float(scores["skor_awal"]),
+            skor_akhir=float(scores["skor_akhir"]),
             pokja_terbentuk=at(pokja, rf.end_year, "persen_terbentuk"),
             pokja_berfungsi=at(pokja, rf.end_year, "persen_berfungsi"),
             puas=float(sat["persen_puas"].iloc[-1]) if len(sat) else None,
             puas_tahun=int(sat["tahun"].iloc[-1]) if len(sat) else None,
-            alokasi_rp=alloc, realisasi_rp=real,
+            alokasi_rp=alloc,
+            realisasi_rp=real,
             persen_serapan=100 * real / alloc if real is not None and alloc else None,
             rp_per_ha=real / reduced if real is not None and reduced > 0 else None,
         )
@@ -693,8 +804,17 @@ def profile_series(db: Database, f: Filters, codes: tuple[str, ...]) -> pd.DataF
             sat = satisfaction(db, rf, "nasional")
             pieces += [("pokja", pokja["tahun"], pokja["persen_berfungsi"]), ("puas", sat["tahun"], sat["persen_puas"])]
         for name, years, values in pieces:
-            parts.append(pd.DataFrame({"kode": code, "nama": nama, "indikator": name, "tahun": years.to_numpy(),
-                                       "nilai": values.to_numpy()}))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "kode": code,
+                        "nama": nama,
+                        "indikator": name,
+                        "tahun": years.to_numpy(),
+                        "nilai": values.to_numpy(),
+                    }
+                )
+            )
     cols = ["kode", "nama", "indikator", "tahun", "nilai"]
     if not parts:
         return pd.DataFrame(columns=cols)
@@ -716,8 +836,11 @@ def profile_access(db: Database, f: Filters, codes: tuple[str, ...]) -> pd.DataF
             df = df[df["kode"] == code]
         df = df.assign(kode=code, nama=region_name(db, code)[0])
         parts.append(df[["kode", "nama", "layanan", "persen_awal", "persen_akhir", "selisih_poin"]])
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=["kode", "nama", "layanan", "persen_awal", "persen_akhir", "selisih_poin"])
+    return (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame(columns=["kode", "nama", "layanan", "persen_awal", "persen_akhir", "selisih_poin"])
+    )
 
 
 def region_choices(db: Database, f: Filters) -> pd.DataFrame:
