@@ -741,7 +741,7 @@ def spending_by_year(df: pd.DataFrame, lang: str, height: int = 380, title: str 
                       f" (%{{customdata[2]}})<extra>%{{x}}</extra>",
     ))
     base_layout(fig, lang, title, height=height)
-    fig.update_layout(barmode="stack", margin={"b": 170},
+    fig.update_layout(barmode="stack", margin={"b": 60 + 34 * len(fig.data)},
                       legend={"traceorder": "normal", "orientation": "v", "yref": "container", "y": 0.005,
                               "yanchor": "bottom"})
     fig.update_xaxes(dtick=1, tickformat="d", title=None)

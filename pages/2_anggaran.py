@@ -34,8 +34,9 @@ def table(df, columns: list[str], name: str, key: str) -> None:
 # --- headline cards -------------------------------------------------------------------------------------------
 cards = st.columns([1, 1, 1, 1.25])
 with cards[0]:
-    st.metric(tr("spend.card.allocated"), fmt_rp(s["alokasi_rp"], lang), tr("spend.card.period", start=str(f.tahun[0]),
-                                                                             end=str(f.end_year)),
+    period = (tr("filter.chip.year", year=str(f.end_year)) if f.tahun[0] == f.end_year
+              else tr("filter.chip.years", start=str(f.tahun[0]), end=str(f.end_year)))
+    st.metric(tr("spend.card.allocated"), fmt_rp(s["alokasi_rp"], lang), period,
               border=True, height="stretch", chart_data=charts.sparkline(by_year, "alokasi_rp", decimals=0) or None,
               chart_type="bar",
               delta_color="off", delta_arrow="off", help=tr("spend.card.allocated_help"))
