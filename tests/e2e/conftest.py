@@ -12,6 +12,10 @@ Helpers (import them in test modules with `from conftest import goto_app, wait_f
     wait_for_app(page, timeout=30000) -> None
     assert_no_exception(page) -> None
     screenshot(page, name) -> Path
+    open_page(browser, *, viewport=(1400, 1000), **context_kwargs) -> context manager yielding a recording
+        page in a NEW browser context (a second "user", a phone viewport, ...)
+    assert_clean(page) -> None   (no stException, no failed request, no console error)
+    wait_for_charts(page, timeout=30000) -> int   (every Plotly chart drawn; returns how many)
 
 Every test collected from tests/e2e is marked `e2e` automatically (deselect with -m "not e2e").
 """
@@ -19,6 +23,7 @@ Every test collected from tests/e2e is marked `e2e` automatically (deselect with
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -28,6 +33,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 from urllib.parse import urlsplit
@@ -201,37 +207,70 @@ def browser():
             browser.close()
 
 
-@pytest.fixture
-def page(browser):
-    """A fresh page in its own context. Records, as attributes on the page:
+# Streamlit's frontend, opened on a page path such as /luas_kumuh, first probes "<path>/_stcore/health" and
+# "<path>/_stcore/host-config" to find the server's base URL (it may be served under a prefix), gets 404, then
+# falls back to "/_stcore/...". Those two 404s are how Streamlit works, not a broken link of the app.
+_BASE_URL_PROBE = re.compile(r"^https?://[^/]+/.+/_stcore/(health|host-config)$")
 
-    page.requests        every requested URL
-    page.failed_requests "<reason> <METHOD> <url>" for requestfailed events and responses with status >= 400
-    page.console_errors  console.error messages and uncaught page errors
-    """
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
-    pg = context.new_page()
+
+def is_base_url_probe(url: str, status: int | None = 404) -> bool:
+    """True for Streamlit's expected 404 while it looks for its base URL below a page path."""
+    return status == 404 and bool(_BASE_URL_PROBE.match(url.split("?", 1)[0]))
+
+
+def _record(pg) -> None:
+    """Attach the recorders described in `page` to a Playwright page."""
     pg.requests = []
     pg.failed_requests = []
     pg.console_errors = []
+    pg.ignored_failures = []  # Streamlit's own base-URL probes (see is_base_url_probe)
 
     def on_response(resp) -> None:
         if resp.status >= 400:
-            pg.failed_requests.append(f"HTTP {resp.status} {resp.request.method} {resp.url}")
+            entry = f"HTTP {resp.status} {resp.request.method} {resp.url}"
+            (pg.ignored_failures if is_base_url_probe(resp.url, resp.status) else pg.failed_requests).append(entry)
 
     def on_console(msg) -> None:
         if msg.type == "error":
-            pg.console_errors.append(f"console.error: {msg.text}")
+            where = (msg.location or {}).get("url", "")
+            if "Failed to load resource" in msg.text and is_base_url_probe(where):
+                pg.ignored_failures.append(f"console.error: {msg.text} ({where})")
+                return
+            pg.console_errors.append(f"console.error: {msg.text}" + (f" ({where})" if where else ""))
 
     pg.on("request", lambda req: pg.requests.append(req.url))
     pg.on("requestfailed", lambda req: pg.failed_requests.append(f"{req.failure} {req.method} {req.url}"))
     pg.on("response", on_response)
     pg.on("console", on_console)
     pg.on("pageerror", lambda err: pg.console_errors.append(f"pageerror: {err}"))
+
+
+@contextmanager
+def open_page(browser, *, viewport: tuple[int, int] = (1400, 1000), **context_kwargs) -> Iterator:
+    """A recording page (see `page`) in a new browser context of its own; closed on exit.
+
+    `context_kwargs` go to browser.new_context (e.g. is_mobile=True, device_scale_factor=3)."""
+    context_kwargs.setdefault("locale", "en-US")
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, **context_kwargs)
+    pg = context.new_page()
+    _record(pg)
     try:
         yield pg
     finally:
         context.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page in its own context. Records, as attributes on the page:
+
+    page.requests        every requested URL
+    page.failed_requests "<reason> <METHOD> <url>" for requestfailed events and responses with status >= 400
+                         (except Streamlit's own base-URL probes, kept in page.ignored_failures)
+    page.console_errors  console.error messages and uncaught page errors
+    """
+    with open_page(browser) as pg:
+        yield pg
 
 
 # --------------------------------------------------------------------------- helpers
@@ -271,9 +310,101 @@ def assert_no_exception(page) -> None:
         raise AssertionError(f"{count} stException element(s) on {page.url}:\n{texts}")
 
 
+# Streamlit scrolls inside its own container, so the document is only one viewport high: the height that shows
+# everything is the viewport plus the largest hidden overflow of any scrolling element.
+_CONTENT_HEIGHT_JS = """() => {
+    let extra = document.documentElement.scrollHeight - window.innerHeight;
+    for (const el of document.querySelectorAll('body *')) {
+        const oy = getComputedStyle(el).overflowY;
+        if ((oy === 'auto' || oy === 'scroll') && el.clientHeight > 0.5 * window.innerHeight)
+            extra = Math.max(extra, el.scrollHeight - el.clientHeight);
+    }
+    return Math.ceil(window.innerHeight + Math.max(extra, 0));
+}"""
+MAX_SCREENSHOT_HEIGHT = 20000
+
+
 def screenshot(page, name: str) -> Path:
-    """Save a full-page PNG to <repo>/screenshots/<name>.png and return its path."""
+    """Save a full-page PNG to <repo>/screenshots/<name>.png and return its path.
+
+    The whole page, not only the first screen: the viewport is stretched to the height of the content for the
+    shot (Streamlit's main area scrolls inside its own container) and restored afterwards."""
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOT_DIR / (name if name.endswith(".png") else f"{name}.png")
-    page.screenshot(path=str(path), full_page=True)
+    viewport = page.viewport_size
+    height = min(page.evaluate(_CONTENT_HEIGHT_JS), MAX_SCREENSHOT_HEIGHT)
+    if viewport and height > viewport["height"]:
+        page.set_viewport_size({"width": viewport["width"], "height": height})
+        try:
+            page.wait_for_timeout(500)  # let charts and the grid re-layout to the taller viewport
+            page.screenshot(path=str(path), full_page=True)
+        finally:
+            page.set_viewport_size(viewport)
+    else:
+        page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def assert_clean(page) -> None:
+    """No exception box, no failed network request and no console error on this page so far."""
+    assert_no_exception(page)
+    assert not page.failed_requests, f"failed requests on {page.url}:\n" + "\n".join(page.failed_requests)
+    assert not page.console_errors, f"console errors on {page.url}:\n" + "\n".join(page.console_errors)
+
+
+# Every Plotly chart has drawn its SVG layers (.main-svg) or a canvas (WebGL traces, MapLibre maps).
+_CHARTS_DRAWN_JS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(
+    c => c.querySelector('.js-plotly-plot') && c.querySelector('svg.main-svg, canvas'))"""
+
+
+def wait_for_charts(page, timeout: float = 30000) -> int:
+    """Wait until every `[data-testid="stPlotlyChart"]` on the page is drawn; return how many there are."""
+    page.wait_for_function(_CHARTS_DRAWN_JS, timeout=timeout)
+    return page.locator('[data-testid="stPlotlyChart"]').count()
+
+
+# --------------------------------------------------------------------------- reading the dashboard
+
+SIDEBAR = '[data-testid="stSidebar"]'
+
+
+def metric_values(page) -> list[str]:
+    """The texts of every st.metric value on the page, in page order."""
+    return [t.strip() for t in page.locator('[data-testid="stMetricValue"]').all_inner_texts()]
+
+
+def sidebar_combobox(page, label: str):
+    """The text input of the sidebar selectbox whose label is `label` (Streamlit 1.67: a react-aria ComboBox)."""
+    box = page.locator(f'{SIDEBAR} [data-testid="stSelectbox"]').filter(
+        has=page.locator('[data-testid="stWidgetLabel"]', has_text=label))
+    return box.locator('input[role="combobox"]')
+
+
+def choose_in_selectbox(page, combobox, option: str, typed: str | None = None) -> None:
+    """Open a selectbox, type (part of) the option to filter the list, and click the option `option`."""
+    combobox.click()
+    if typed:
+        combobox.press_sequentially(typed, delay=20)
+    page.locator('[role="listbox"] [role="option"], [role="option"]').filter(
+        has_text=re.compile(rf"^\s*{re.escape(option)}\s*$")).first.click()
+
+
+def table_rows(page, table, n: int = 5) -> list[list[str]]:
+    """The header and first `n` data rows of an st.dataframe, read from the accessible table that the grid
+    (glide-data-grid) renders inside its canvas."""
+    rows = table.locator('canvas[data-testid="data-grid-canvas"] table tr')
+    out = []
+    for i in range(min(rows.count(), n + 1)):
+        out.append([c.strip() for c in rows.nth(i).locator("th, td").all_text_contents()])
+    return out
+
+
+def share_link(page) -> str:
+    """Open the sidebar's "share this view" popover, read the link in its code block, close it again."""
+    page.locator(f'{SIDEBAR} [data-testid="stPopoverButton"]').click()
+    code = page.locator('[data-testid="stPopoverBody"] [data-testid="stCode"] code').first
+    code.wait_for(state="visible", timeout=15000)
+    text = code.inner_text().strip()
+    page.keyboard.press("Escape")
+    page.locator('[data-testid="stPopoverBody"]').wait_for(state="hidden", timeout=15000)
+    return text
