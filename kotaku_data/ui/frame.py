@@ -9,14 +9,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import pandas as pd
 import streamlit as st
 
 from .. import config, export
 from ..db import DataError
-from ..filters import IGNORED_PARAMS, Filters, ViewState, describe, parse_query, to_query, to_query_string
+from ..filters import Filters, ViewState, describe, parse_query, to_query, to_query_string
 from ..i18n import fmt_date, label, normalize_lang, t
 from . import data
 
@@ -133,19 +133,6 @@ def _write_url(state: ViewState) -> None:
     st.query_params.from_dict(to_query(state))
 
 
-def _address_bar_differs(state: ViewState) -> bool:
-    """True if the browser's address bar (st.context.url) shows another query than this view's link."""
-    try:
-        url = st.context.url
-    except Exception:  # noqa: BLE001 - no browser (AppTest): nothing to compare with
-        return False
-    if not url:
-        return False
-    shown = {k: v for k, v in parse_qs(urlsplit(url).query, keep_blank_values=True).items()
-             if k not in IGNORED_PARAMS}
-    return shown != {k: [v] for k, v in to_query(state).items()}
-
-
 def _sidebar_changed() -> None:
     """Build the new state from the sidebar widgets and write it to the URL."""
     s = st.session_state
@@ -254,11 +241,11 @@ def start(page_id: str) -> Frame:
         _data_error_page(exc, lang)
     state, notices = parse_query(_query_dict(), known)
     st.session_state["_view_state"] = state
-    if notices or _address_bar_differs(state):
-        # drop the bad parameters from the address bar too, keep the good ones; and make the address bar
-        # follow a same-page st.page_link (e.g. "leave presentation mode"): Streamlit rewrites the URL only
-        # when the page changes, so it would otherwise still show the previous query (?present=1)
-        st.query_params.from_dict(to_query(state))
+    # The view's canonical link goes to the address bar on every run: bad parameters are dropped from it, and
+    # it follows a same-page st.page_link ("leave presentation mode", the current page in the navigation), for
+    # which Streamlit changes the view but not the URL (it would still say ?present=1). st.context.url has no
+    # query string to compare with; the browser ignores an unchanged query.
+    st.query_params.from_dict(to_query(state))
     frame = Frame(page, state)
     if state.present:
         st.html(PRESENT_CSS)

@@ -403,8 +403,8 @@ def share_link(page) -> str:
     """Open the sidebar's "share this view" popover, read the link in its code block, close it again."""
     page.locator(f'{SIDEBAR} [data-testid="stPopoverButton"]').click()
     code = page.locator('[data-testid="stPopoverBody"] [data-testid="stCode"] code').first
-    code.wait_for(state="visible", timeout=15000)
+    code.wait_for(state="visible", timeout=30000)
     text = code.inner_text().strip()
     page.keyboard.press("Escape")
-    page.locator('[data-testid="stPopoverBody"]').wait_for(state="hidden", timeout=15000)
+    page.locator('[data-testid="stPopoverBody"]').wait_for(state="hidden", timeout=30000)
     return text

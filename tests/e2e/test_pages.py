@@ -46,33 +46,34 @@ LINKS = {
 BADGE = {"id": "Data ilustratif", "en": "Illustrative data"}
 FOOTER_KIND = {"id": "Data pemantauan ilustratif (dibangkitkan)", "en": "Illustrative monitoring data (generated)"}
 MAP_CANVAS = '[data-testid="stPlotlyChart"] .maplibregl-canvas'
+LOAD_MS = 90000  # generous: a new context loads ~5 MB of JavaScript (Plotly), slow on a busy CI machine
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
 @pytest.mark.parametrize("case", PAGES, ids=[p.id for p in PAGES])
 def test_deep_link_renders(app_server, page, case: PageCase, lang: str):
-    goto_app(page, app_server, f"{case.path}?{LINKS[lang]}", timeout=60000)
+    goto_app(page, app_server, f"{case.path}?{LINKS[lang]}", timeout=LOAD_MS)
     assert_clean(page)
 
     h1 = page.locator("h1").first
-    h1.wait_for(timeout=10000)
+    h1.wait_for(timeout=LOAD_MS)
     assert case.title[lang] in h1.inner_text(), f"title on {page.url}: {h1.inner_text()!r}"
 
-    n_charts = wait_for_charts(page)
+    n_charts = wait_for_charts(page, timeout=LOAD_MS)
     if case.charts:
         assert n_charts > 0, f"no Plotly chart on {page.url}"
     if case.map:
-        page.wait_for_selector(MAP_CANVAS, state="visible", timeout=30000)
+        page.wait_for_selector(MAP_CANVAS, state="visible", timeout=LOAD_MS)
         box = page.locator(MAP_CANVAS).first.bounding_box()
         assert box and box["width"] > 200 and box["height"] > 200, f"map canvas too small on {page.url}: {box}"
     if case.illustrative:
         badge = page.locator(".stMarkdownBadge:visible", has_text=BADGE[lang]).first
-        badge.wait_for(state="visible", timeout=10000)
+        badge.wait_for(state="visible", timeout=LOAD_MS)
     footer = page.get_by_text(FOOTER_KIND[lang]).last
     footer.scroll_into_view_if_needed()
     assert footer.is_visible(), f"footer without the kind of data on {page.url}"
 
     # the app settles (maps and charts may trigger a rerun when they report their size) and is still clean
-    wait_for_app(page)
+    wait_for_app(page, timeout=LOAD_MS)
     assert_clean(page)
     screenshot(page, f"{case.id}_{lang}")
