@@ -20,6 +20,13 @@ REFERENCE_VIEWS = {
     "kabkota": "kabkota.csv",
     "desa_ref": "desa.parquet",
 }
+# columns the queries read from each reference table: a file without them is reported as damaged, not left to
+# fail later with a binder error in the middle of a page
+REFERENCE_COLUMNS = {
+    "provinsi": ("kode_prov", "nama_prov", "nama_prov_en"),
+    "kabkota": ("kode_kabkota", "kode_prov", "nama_kabkota"),
+    "desa_ref": ("kode_desa",),
+}
 
 
 class DataError(RuntimeError):
@@ -63,6 +70,14 @@ def _create(con: duckdb.DuckDBPyConnection, name: str, source: str, table: bool)
     con.execute(f"CREATE {kind} {name} AS SELECT * FROM {source}")
 
 
+def _check_columns(con: duckdb.DuckDBPyConnection, name: str, path: Path, required) -> None:
+    """DataError naming the file if the table/view `name` lacks one of the `required` columns."""
+    have = {r[0] for r in con.execute(f"DESCRIBE {name}").fetchall()}
+    missing = [c for c in required if c not in have]
+    if missing:
+        raise DataError(path, "missing column(s): " + ", ".join(missing))
+
+
 def connect(data_dir: Path) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with every programme and reference table, plus the pre-aggregated cubes.
 
@@ -81,6 +96,7 @@ def connect(data_dir: Path) -> duckdb.DuckDBPyConnection:
                     table.name not in LARGE_TABLES)
         except duckdb.Error as exc:
             raise DataError(path, str(exc).splitlines()[0]) from exc
+        _check_columns(con, table.name, path, table.required)
     for view, name in REFERENCE_VIEWS.items():
         path = data_dir / "reference" / name
         if not path.exists():
@@ -91,6 +107,7 @@ def connect(data_dir: Path) -> duckdb.DuckDBPyConnection:
             _create(con, view, f"{reader}({_literal(path)}{opts})", True)
         except duckdb.Error as exc:
             raise DataError(path, str(exc).splitlines()[0]) from exc
+        _check_columns(con, view, path, REFERENCE_COLUMNS.get(view, ()))
     for name, sql in CUBES.items():
         try:
             con.execute(f"CREATE TABLE {name} AS {sql}")
@@ -108,13 +125,30 @@ class Database:
         self._lock = threading.Lock()
 
     def query(self, sql: str, params: list | dict | None = None) -> pd.DataFrame:
-        """Run SQL with bound parameters (`?` or `$name`) on a fresh cursor; returns a DataFrame."""
+        """Run SQL with bound parameters (`?` or `$name`) on a fresh cursor; returns a DataFrame.
+
+        A data file read at query time (the large tables stay views over their Parquet file) that has gone
+        missing or been damaged since the connection was opened raises DataError naming it.
+        """
         with self._lock:
             cur = self._con.cursor()
         try:
             return cur.execute(sql, params or []).df()
+        except (duckdb.IOException, duckdb.InvalidInputException) as exc:
+            path = self._file_in(str(exc))
+            if path is None:
+                raise
+            raise DataError(path, str(exc).splitlines()[0]) from exc
         finally:
             cur.close()
+
+    def _file_in(self, message: str) -> Path | None:
+        """The data file a DuckDB error message is about, if it is one of the files read at query time."""
+        for name in LARGE_TABLES:
+            path = self.data_dir / "program" / TABLES[name].file
+            if str(path) in message:
+                return path
+        return None
 
     def close(self) -> None:
         self._con.close()

@@ -220,12 +220,32 @@ def share_url(frame: Frame) -> str:
     return f"{base}?{query}" if query else base or "/"
 
 
-def _data_error_page(exc: DataError, lang: str) -> None:
-    st.title(t("app.title", lang))
-    st.error(t("error.data_missing", lang, path=str(exc.path)), icon=":material/database:")
+RESTORE_COMMANDS = "python -m kotaku_data restore\npython -m kotaku_data generate"
+
+
+def _code_span(text: str, limit: int = 300) -> str:
+    """`text` as a Markdown code span: paths keep their underscores, nothing in it is rendered as Markdown."""
+    return "`" + text.replace("`", "'").replace("\n", " ")[:limit] + "`"
+
+
+def data_error_page(exc: DataError, lang: str | None = None, title: bool = False) -> None:
+    """The clear page for a missing or damaged data file: which file, what is wrong, the commands that restore
+    or rebuild it. Never a stack trace. Stops the run."""
+    lang = lang or normalize_lang(st.query_params.get("lang"))
+    if title:
+        st.title(t("app.title", lang))
+    if exc.detail == "file is missing":
+        message = t("error.data_missing", lang, path=_code_span(str(exc.path)))
+    else:
+        message = t("error.data_invalid", lang, file=_code_span(str(exc.path)), detail=_code_span(exc.detail))
+    st.error(message, icon=":material/database:")
     st.markdown(t("error.data_fix", lang))
-    st.code("python -m kotaku_data restore\npython -m kotaku_data generate", language="bash")
+    st.code(RESTORE_COMMANDS, language="bash")
     st.stop()
+
+
+def _data_error_page(exc: DataError, lang: str) -> None:
+    data_error_page(exc, lang, title=True)
 
 
 def start(page_id: str) -> Frame:
@@ -237,7 +257,9 @@ def start(page_id: str) -> Frame:
     try:
         data.database()
         known = data.known()
+        data.check_files()
     except DataError as exc:
+        data.reset()
         _data_error_page(exc, lang)
     state, notices = parse_query(_query_dict(), known)
     st.session_state["_view_state"] = state
