@@ -8,6 +8,7 @@ from kotaku_data.i18n import fmt_date, fmt_ha, fmt_int, fmt_pct, label
 from kotaku_data.reference import PUBLISHED_FILES
 from kotaku_data.ui import data
 from kotaku_data.ui.frame import footer, header, start
+from kotaku_data.ui.upload import upload_checker
 
 FAQ_URL = "http://kotaku.pu.go.id/view/6991/faq-tentang-kotaku"
 
@@ -81,6 +82,7 @@ with illustrative:
             f"python -m kotaku_data import path/to/export.xlsx   # {tr('methods.replace.import')}\n"
             f"python -m kotaku_data restore   # {tr('methods.replace.restore')}\n"
             f"python -m kotaku_data generate   # {tr('methods.replace.regenerate')}", language="bash")
+    upload_checker(frame)
 
 # --- sources of every published figure ------------------------------------------------------------------
 with sources:

@@ -96,3 +96,14 @@ def test_bad_parameters(app):
     app.assert_ok(at)
     assert len(at.warning) == 2
     assert at.title[0].value == t("page.methods", "id")  # unknown language falls back to Indonesian
+
+
+def test_upload_checker_offers_templates_and_uploader(app):
+    """The file check and the two templates are on the page, in the active language."""
+    for lang in ("id", "en"):
+        at = app.run(PAGE, {"lang": lang})
+        app.assert_ok(at)
+        assert t("methods.upload.title", lang) in [s.value for s in at.subheader]
+        labels = [b.proto.label for b in at.get("download_button")]
+        assert t("methods.upload.template", lang) in labels and t("methods.upload.example", lang) in labels
+        assert any(u.proto.label == t("methods.upload.label", lang) for u in at.get("file_uploader"))
