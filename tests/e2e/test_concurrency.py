@@ -16,7 +16,7 @@ Visitors arrive 0.5 s apart (like real traffic, not one synchronised burst); the
 
 The expected numbers (slum area reduced since 2015, programme villages) are computed here with pandas straight
 from the Parquet files. Any stException, uncaught page error, wrong number or another visitor's state in the
-view fails the test. Bounded: every wait has a timeout and the whole run a limit: 150 s on an otherwise idle
+view fails the test. Bounded: every wait has a timeout and the whole run a limit: 300 s on an otherwise idle
 2-core machine (the run costs about 140 CPU-seconds: ~3 per page load in Chromium, ~1 per in-session change,
 ~0.7 per script run on the server), stretched up to 4x when other processes already load the machine.
 """
