@@ -7,7 +7,6 @@ import streamlit as st
 
 from kotaku_data import charts, config, queries
 from kotaku_data.filters import to_query
-from kotaku_data.geo import load_province_geojson
 from kotaku_data.i18n import fmt_ha, fmt_int, fmt_pct, fmt_rp
 from kotaku_data.ui import data
 from kotaku_data.ui.frame import footer, header, start
@@ -70,11 +69,10 @@ ranked = frame.q("slum_area_summary", level)
 with st.container(border=True):
     st.subheader(tr("overview.q_map"))
     st.caption(tr("overview.map_caption"))
-    geojson = load_province_geojson(config.reference_dir() / "provinsi.geojson")
     every_province = frame.q("slum_area_summary", "prov", filters=dataclasses.replace(f, prov=None, kab=None))
-    st.plotly_chart(charts.province_map(every_province, "persen_berkurang", lang, geojson,
-                                        ("berkurang_total_ha", "luas_akhir_ha", "luas_awal_ha"),
-                                        selected=f.prov, names=names, height=430),
+    st.plotly_chart(data.province_map(every_province, "persen_berkurang", lang,
+                                      ("berkurang_total_ha", "luas_akhir_ha", "luas_awal_ha"),
+                                      selected=f.prov, names=names, height=430),
                     config={**plot_config, "scrollZoom": False}, key="overview_map")
 
 left, right = st.columns(2)
@@ -83,19 +81,20 @@ with left, st.container(border=True, height="stretch"):
     cols = ["nama", "persen_berkurang", "berkurang_total_ha"]
     top, bottom = charts.top_bottom(ranked, "persen_berkurang", 5)
     st.markdown(f"**{tr('overview.top5')}**")
-    st.dataframe(charts.display_table(top, cols, lang, names=names), hide_index=True, key="top5")
+    st.dataframe(data.table(charts.display_table, top, cols, lang, names=names), hide_index=True, key="top5")
     st.markdown(f"**{tr('overview.bottom5')}**")
-    st.dataframe(charts.display_table(bottom, cols, lang, names=names), hide_index=True, key="bottom5")
-    frame.download(charts.display_table(ranked, ["kode", "nama", "luas_awal_ha", "berkurang_total_ha",
+    st.dataframe(data.table(charts.display_table, bottom, cols, lang, names=names), hide_index=True, key="bottom5")
+    frame.download(data.table(charts.display_table, ranked, ["kode", "nama", "luas_awal_ha", "berkurang_total_ha",
                                                   "luas_akhir_ha", "persen_berkurang", "peringkat"], lang,
                                         formatted=False, names=names),
                    "ringkasan-luas-kumuh", key="overview_rank")
 with right, st.container(border=True, height="stretch"):
     st.subheader(tr("overview.q_trend"))
     st.caption(tr("overview.trend_caption", year=end_year))
-    st.plotly_chart(charts.slum_trend(frame.q("slum_area_by_year", "nasional",
-                                              filters=dataclasses.replace(f, tahun=(config.FIRST_YEAR, f.end_year))),
-                                      lang, height=420),
+    st.plotly_chart(data.figure(charts.slum_trend,
+                                frame.q("slum_area_by_year", "nasional",
+                                        filters=dataclasses.replace(f, tahun=(config.FIRST_YEAR, f.end_year))),
+                                lang, height=420),
                     config=plot_config, key="overview_trend")
 
 with st.container(border=True):
@@ -103,8 +102,8 @@ with st.container(border=True):
     st.badge(tr("overview.projection_badge"), icon=":material/trending_down:", color="gray")
     st.caption(tr("overview.zero_caption"))
     projection = frame.q("zero_slum_projection", level)
-    st.plotly_chart(charts.zero_year_chart(projection, lang, names=names, row_height=16), config=plot_config,
-                    key="overview_zero")
+    st.plotly_chart(data.figure(charts.zero_year_chart, projection, lang, names=names, row_height=16),
+                    config=plot_config, key="overview_zero")
     never = charts.unreached(projection, names)
     if never:
         st.caption(tr("overview.zero_never", places=", ".join(never)))

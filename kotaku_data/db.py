@@ -49,17 +49,21 @@ OPTIONAL_DEFAULTS = {"skor_kumuh": "CAST(NULL AS DOUBLE)", "tingkat_kumuh": "CAS
                      "jenis_desa": "CAST(NULL AS VARCHAR)", "sintetis": "FALSE"}
 DIMENSIONS = "l.kode_prov, l.kode_kabkota, l.tipe_lokasi, l.sumber_dana, l.tingkat_kumuh_awal"
 # Pre-aggregated per kabupaten/kota and filter dimensions: national, province and kabupaten/kota questions
-# read these small tables instead of scanning every location (see README, Performance).
+# read these small tables instead of scanning every location (see README, Performance). Slum scores are kept as
+# sums and counts of the non-empty values, so an average over any selection is sum / count. Built when a data set
+# is opened (0.1 s for the bundled set, 1 s at 20 times its size).
 CUBES = {
     "luas_cube": (
         f"SELECT {DIMENSIONS}, y.tahun, count(*) AS lokasi, "
         "count(*) FILTER (WHERE l.tipe_lokasi = 'peningkatan') AS lokasi_peningkatan, "
-        "sum(l.luas_kumuh_awal_ha) AS luas_awal_ha, sum(y.luas_kumuh_ha) AS luas_kumuh_ha "
+        "sum(l.luas_kumuh_awal_ha) AS luas_awal_ha, sum(y.luas_kumuh_ha) AS luas_kumuh_ha, "
+        "sum(l.skor_kumuh_awal) AS skor_awal_jumlah, count(l.skor_kumuh_awal) AS skor_awal_n, "
+        "sum(y.skor_kumuh) AS skor_jumlah, count(y.skor_kumuh) AS skor_n "
         "FROM luas_kumuh_tahunan y JOIN lokasi l USING (kode_desa) GROUP BY ALL ORDER BY ALL"
     ),
     "akses_cube": (
-        f"SELECT {DIMENSIONS}, a.tahun, a.layanan, sum(a.kk_total) AS kk_total, "
-        "sum(a.kk_terlayani) AS kk_terlayani "
+        f"SELECT {DIMENSIONS}, a.tahun, a.layanan, CAST(sum(a.kk_total) AS BIGINT) AS kk_total, "
+        "CAST(sum(a.kk_terlayani) AS BIGINT) AS kk_terlayani "
         "FROM akses_layanan a JOIN lokasi l USING (kode_desa) GROUP BY ALL ORDER BY ALL"
     ),
 }
@@ -130,10 +134,17 @@ class Database:
         A data file read at query time (the large tables stay views over their Parquet file) that has gone
         missing or been damaged since the connection was opened raises DataError naming it.
         """
+        return self._run(sql, params, duckdb.DuckDBPyConnection.df)
+
+    def fetchall(self, sql: str, params: list | dict | None = None) -> list[tuple]:
+        """Like query(), the rows as tuples of Python values (for a few rows, cheaper than a DataFrame)."""
+        return self._run(sql, params, duckdb.DuckDBPyConnection.fetchall)
+
+    def _run(self, sql: str, params: list | dict | None, fetch):
         with self._lock:
             cur = self._con.cursor()
         try:
-            return cur.execute(sql, params or []).df()
+            return fetch(cur.execute(sql, params or []))
         except (duckdb.IOException, duckdb.InvalidInputException) as exc:
             path = self._file_in(str(exc))
             if path is None:

@@ -246,7 +246,8 @@ def _yearly_area(loc: pd.DataFrame, progress: np.ndarray, rng: np.random.Generat
     score0 = loc["skor_kumuh_awal"].to_numpy()
     up = (loc["tipe_lokasi"] == "peningkatan").to_numpy()
     # the slum score falls with the handled share; prevention locations drift a little lower too
-    score = np.where(up[:, None], score0[:, None] * (1 - 0.75 * progress), score0[:, None] - 0.3 * np.arange(len(config.YEARS)))
+    score = np.where(up[:, None], score0[:, None] * (1 - 0.75 * progress),
+                     score0[:, None] - 0.3 * np.arange(len(config.YEARS)))
     score = np.round(np.clip(np.minimum.accumulate(score, axis=1), 0, 80), 1)
     n, m = remaining.shape
     df = pd.DataFrame(

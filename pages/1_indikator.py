@@ -30,8 +30,8 @@ def section(n: int) -> None:
 def table(df, columns: list[str], name: str, key: str) -> None:
     """The table behind a chart, readable (formatted) and downloadable (numbers), in an expander."""
     with st.expander(tr("ind.table"), icon=":material/table:"):
-        st.dataframe(charts.page_table(df, columns, lang, names=names), hide_index=True, key=f"tbl_{key}")
-        frame.download(charts.page_table(df, columns, lang, names=names, formatted=False), name, key=key)
+        st.dataframe(data.table(charts.page_table, df, columns, lang, names=names), hide_index=True, key=f"tbl_{key}")
+        frame.download(data.table(charts.page_table, df, columns, lang, names=names, formatted=False), name, key=key)
 
 
 # --- headline cards -----------------------------------------------------------------------------------------
@@ -77,7 +77,8 @@ left, right = st.columns([2, 3])
 with left, st.container(border=True):
     st.subheader(tr("ind.q_access_services"))
     st.caption(tr("ind.access_caption", start=start_year, end=end_year))
-    st.plotly_chart(charts.access_by_service(national_access, lang), config=plot_config, key="chart_access")
+    st.plotly_chart(data.figure(charts.access_by_service, national_access, lang), config=plot_config,
+                    key="chart_access")
     table(national_access, ["layanan", "persen_awal", "persen_akhir", "selisih_poin", "kk_terlayani", "kk_total"],
           "akses-layanan", "access")
 with right, st.container(border=True):
@@ -87,7 +88,8 @@ with right, st.container(border=True):
                        placeholder=label("layanan", service, lang))
     st.caption(tr("ind.access_places_caption", start=start_year, end=end_year))
     service_rows = place_access[place_access["layanan"] == service]
-    st.plotly_chart(charts.access_by_place(service_rows, service, lang, names=names, selected=f.kab or f.prov),
+    st.plotly_chart(data.figure(charts.access_by_place, service_rows, service, lang, names=names,
+                                selected=f.kab or f.prov),
                     config=plot_config, key="chart_access_places")
     table(service_rows, ["nama", "layanan", "persen_awal", "persen_akhir", "selisih_poin", "kk_terlayani", "kk_total"],
           f"akses-{service}-{level}", "access_places")
@@ -103,7 +105,7 @@ with st.container(border=True):
         st.caption(tr("ind.slum_status_line", year=str(int(latest["tahun"])),
                       actual=fmt_ha(latest["berkurang_ha"], lang), expected=fmt_ha(latest["diharapkan_ha"], lang),
                       target=fmt_ha(latest["target_ha"], lang)))
-    st.plotly_chart(charts.slum_vs_target(target_years, lang), config=plot_config, key="chart_slum")
+    st.plotly_chart(data.figure(charts.slum_vs_target, target_years, lang), config=plot_config, key="chart_slum")
     table(target_years, ["tahun", "luas_kumuh_ha", "berkurang_ha", "diharapkan_ha", "target_ha", "persen_capaian",
                          "persen_diharapkan", "status"], "luas-kumuh-target", "slum")
 
@@ -116,7 +118,8 @@ left, right = st.columns([2, 3])
 with left, st.container(border=True):
     st.subheader(tr("ind.q_pokja_trend"))
     st.caption(tr("ind.pokja_caption", last=str(config.LAST_YEAR)))
-    st.plotly_chart(charts.percent_trend(
+    st.plotly_chart(data.figure(
+        charts.percent_trend,
         pokja_years, [("persen_terbentuk", "chart.pokja_formed", charts.component_color(2)),
                       ("persen_berfungsi", "chart.pokja_functioning", charts.ACTUAL_COLOR)],
         lang, target=queries.TARGETS["pokja"], target_key="chart.expected_path", expected_path=True),
@@ -126,8 +129,8 @@ with left, st.container(border=True):
 with right, st.container(border=True):
     st.subheader(tr("ind.q_pokja_places", places=place_word))
     st.caption(tr("ind.pokja_places_caption"))
-    st.plotly_chart(charts.place_year_heatmap(pokja_places, "persen_berfungsi", lang, names=names,
-                                              hover_cols=["berfungsi", "terbentuk", "kabkota"]),
+    st.plotly_chart(data.figure(charts.place_year_heatmap, pokja_places, "persen_berfungsi", lang, names=names,
+                                hover_cols=["berfungsi", "terbentuk", "kabkota"]),
                     config=plot_config, key="chart_pokja_places")
     table(pokja_places, ["nama", "tahun", "kabkota", "terbentuk", "berfungsi", "persen_terbentuk", "persen_berfungsi"],
           f"pokja-{level}", "pokja_places")
@@ -142,14 +145,15 @@ left, right = st.columns([2, 3])
 with left, st.container(border=True):
     st.subheader(tr("ind.q_sat_trend", target=fmt_pct(target_sat, lang, 0)))
     st.caption(tr("ind.sat_caption", target=fmt_pct(target_sat, lang, 0)))
-    st.plotly_chart(charts.percent_trend(sat_years, [("persen_puas", "chart.satisfied", charts.ACTUAL_COLOR)], lang,
-                                         target=target_sat, bars=True), config=plot_config, key="chart_sat")
+    st.plotly_chart(data.figure(charts.percent_trend, sat_years,
+                                [("persen_puas", "chart.satisfied", charts.ACTUAL_COLOR)], lang,
+                                target=target_sat, bars=True), config=plot_config, key="chart_sat")
     table(sat_years, ["tahun", "responden", "puas", "persen_puas"], "kepuasan-nasional", "sat")
 with right, st.container(border=True):
     st.subheader(tr("ind.q_sat_places", places=place_word, target=fmt_pct(target_sat, lang, 0)))
     st.caption(tr("ind.sat_places_caption", target=fmt_pct(target_sat, lang, 0)))
-    st.plotly_chart(charts.place_year_heatmap(sat_places, "persen_puas", lang, names=names,
-                                              hover_cols=["puas", "responden"], zmin=50, zmax=100),
+    st.plotly_chart(data.figure(charts.place_year_heatmap, sat_places, "persen_puas", lang, names=names,
+                                hover_cols=["puas", "responden"], zmin=50, zmax=100),
                     config=plot_config, key="chart_sat_places")
     table(charts.with_target_status(sat_places, "persen_puas", target_sat),
           ["nama", "tahun", "responden", "puas", "persen_puas", "status"], f"kepuasan-{level}", "sat_places")

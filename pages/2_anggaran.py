@@ -27,8 +27,8 @@ by_year = frame.q("spending", ("tahun",))
 def table(df, columns: list[str], name: str, key: str) -> None:
     """The table behind a chart, readable (formatted) and downloadable (numbers), in an expander."""
     with st.expander(tr("ind.table"), icon=":material/table:"):
-        st.dataframe(charts.page_table(df, columns, lang, names=names), hide_index=True, key=f"tbl_{key}")
-        frame.download(charts.page_table(df, columns, lang, names=names, formatted=False), name, key=key)
+        st.dataframe(data.table(charts.page_table, df, columns, lang, names=names), hide_index=True, key=f"tbl_{key}")
+        frame.download(data.table(charts.page_table, df, columns, lang, names=names, formatted=False), name, key=key)
 
 
 # --- headline cards -------------------------------------------------------------------------------------------
@@ -62,7 +62,7 @@ with st.container(border=True):
     st.subheader(tr("spend.q_year"))
     st.caption(tr("spend.year_caption"))
     year_component = frame.q("spending", ("tahun", "komponen"))
-    st.plotly_chart(charts.spending_by_year(year_component, lang), config=plot_config, key="chart_year")
+    st.plotly_chart(data.figure(charts.spending_by_year, year_component, lang), config=plot_config, key="chart_year")
     table(year_component, ["tahun", "komponen", "alokasi_rp", "realisasi_rp", "persen_serapan"],
           "anggaran-tahun-komponen", "year")
 
@@ -71,7 +71,8 @@ with left, st.container(border=True):
     st.subheader(tr("spend.q_component"))
     st.caption(tr("spend.component_caption"))
     components = frame.q("spending", ("komponen",))
-    st.plotly_chart(charts.spending_by_component(components, lang), config=plot_config, key="chart_component")
+    st.plotly_chart(data.figure(charts.spending_by_component, components, lang), config=plot_config,
+                    key="chart_component")
     table(components, ["komponen", "alokasi_rp", "realisasi_rp", "persen_serapan"], "anggaran-komponen", "component")
 with right, st.container(border=True):
     st.subheader(tr("spend.q_financier"))
@@ -79,10 +80,11 @@ with right, st.container(border=True):
     tab_component, tab_year = st.tabs([tr("spend.tab_component"), tr("spend.tab_year")])
     component_financier = frame.q("spending", ("komponen", "sumber_dana"))
     with tab_component:
-        st.plotly_chart(charts.spending_by_financier(component_financier, lang), config=plot_config,
+        st.plotly_chart(data.figure(charts.spending_by_financier, component_financier, lang), config=plot_config,
                         key="chart_financier")
     with tab_year:
-        st.plotly_chart(charts.spending_by_financier(frame.q("spending", ("tahun", "sumber_dana")), lang, by="tahun"),
+        st.plotly_chart(data.figure(charts.spending_by_financier, frame.q("spending", ("tahun", "sumber_dana")), lang,
+                                    by="tahun"),
                         config=plot_config, key="chart_financier_year")
     table(component_financier, ["komponen", "sumber_dana", "alokasi_rp", "realisasi_rp", "persen_serapan"],
           "anggaran-komponen-dana", "financier")
@@ -93,19 +95,19 @@ left, right = st.columns(2)
 with left, st.container(border=True):
     st.subheader(tr("spend.q_places", places=place_word))
     st.caption(tr("spend.places_caption"))
-    st.plotly_chart(charts.spending_by_place(regions, lang, names=names, selected=f.kab or f.prov),
+    st.plotly_chart(data.figure(charts.spending_by_place, regions, lang, names=names, selected=f.kab or f.prov),
                     config=plot_config, key="chart_places")
 with right, st.container(border=True):
     st.subheader(tr("spend.q_per_ha", places=place_word))
     st.caption(tr("spend.per_ha_caption"))
-    st.plotly_chart(charts.cost_per_hectare(regions, lang, names=names, national=s["rp_per_ha"],
-                                            selected=f.kab or f.prov),
+    st.plotly_chart(data.figure(charts.cost_per_hectare, regions, lang, names=names, national=s["rp_per_ha"],
+                                selected=f.kab or f.prov),
                     config=plot_config, key="chart_per_ha")
 with st.container(border=True):
     st.subheader(tr("spend.q_table", places=place_word))
     cols = ["nama", "alokasi_rp", "realisasi_rp", "persen_serapan", "berkurang_ha", "rp_per_ha"]
-    st.dataframe(charts.page_table(regions, cols, lang, names=names), hide_index=True, key="tbl_places")
-    frame.download(charts.page_table(regions, ["kode", *cols], lang, names=names, formatted=False),
+    st.dataframe(data.table(charts.page_table, regions, cols, lang, names=names), hide_index=True, key="tbl_places")
+    frame.download(data.table(charts.page_table, regions, ["kode", *cols], lang, names=names, formatted=False),
                    f"anggaran-{level}", key="places")
 
 footer(frame)

@@ -6,7 +6,6 @@ import dataclasses
 import streamlit as st
 
 from kotaku_data import charts, config
-from kotaku_data.geo import load_province_geojson
 from kotaku_data.i18n import fmt_ha, fmt_int, fmt_pct
 from kotaku_data.ui import data
 from kotaku_data.ui.frame import footer, header, start
@@ -51,10 +50,9 @@ provinces = frame.q("slum_area_summary", "prov", filters=national)
 with st.container(border=True):
     st.subheader(tr("slum.q_map"))
     st.caption(tr("slum.map_caption"))
-    geojson = load_province_geojson(config.reference_dir() / "provinsi.geojson")
-    fig = charts.province_map(provinces, "persen_berkurang", lang, geojson,
-                              ("berkurang_total_ha", "luas_akhir_ha", "luas_awal_ha", "lokasi"),
-                              selected=f.prov, names=names, height=440, zoom=3.4)
+    fig = data.province_map(provinces, "persen_berkurang", lang,
+                            ("berkurang_total_ha", "luas_akhir_ha", "luas_awal_ha", "lokasi"),
+                            selected=f.prov, names=names, height=440, zoom=3.4)
     event = st.plotly_chart(fig, on_select="rerun", selection_mode="points", key=f"slum_map_{f.prov}",
                             config={**plot_config, "scrollZoom": False})
     code = charts.selected_code(event)
@@ -66,16 +64,18 @@ left, right = st.columns(2)
 with left, st.container(border=True):
     st.subheader(tr("slum.q_rank_prov"))
     st.caption(tr("slum.rank_caption"))
-    event = st.plotly_chart(charts.ranked_bar(provinces, lang, names=names, selected=f.prov), on_select="rerun",
-                            selection_mode="points", key=f"slum_bar_prov_{f.prov}", config=plot_config)
+    event = st.plotly_chart(data.figure(charts.ranked_bar, provinces, lang, names=names, selected=f.prov),
+                            on_select="rerun", selection_mode="points", key=f"slum_bar_prov_{f.prov}",
+                            config=plot_config)
     code = charts.selected_code(event)
     if code and code != f.prov:
         select(code)
     with st.expander(tr("slum.table_prov")):
         cols = ["kode", "nama", "lokasi", "luas_awal_ha", "berkurang_total_ha", "luas_akhir_ha", "persen_berkurang",
                 "peringkat"]
-        st.dataframe(charts.display_table(provinces, cols, lang, names=names), hide_index=True, key="tbl_prov")
-        frame.download(charts.display_table(provinces, cols, lang, formatted=False, names=names),
+        st.dataframe(data.table(charts.display_table, provinces, cols, lang, names=names), hide_index=True,
+                     key="tbl_prov")
+        frame.download(data.table(charts.display_table, provinces, cols, lang, formatted=False, names=names),
                        "luas-kumuh-provinsi", key="slum_prov")
 with right, st.container(border=True):
     if not f.prov:
@@ -85,7 +85,7 @@ with right, st.container(border=True):
         kabs = frame.q("slum_area_summary", "kab", filters=in_province)
         st.subheader(tr("slum.q_rank_kab", place=names.get(f.prov, f.prov)))
         st.caption(tr("slum.rank_kab_caption"))
-        event = st.plotly_chart(charts.ranked_bar(kabs, lang, selected=f.kab), on_select="rerun",
+        event = st.plotly_chart(data.figure(charts.ranked_bar, kabs, lang, selected=f.kab), on_select="rerun",
                                 selection_mode="points", key=f"slum_bar_kab_{f.prov}_{f.kab}", config=plot_config)
         code = charts.selected_code(event)
         if code and code != f.kab and code.startswith(f"{f.prov}."):
@@ -93,8 +93,8 @@ with right, st.container(border=True):
         with st.expander(tr("slum.table_kab")):
             cols = ["kode", "nama", "lokasi", "luas_awal_ha", "berkurang_total_ha", "luas_akhir_ha",
                     "persen_berkurang", "peringkat"]
-            st.dataframe(charts.display_table(kabs, cols, lang), hide_index=True, key="tbl_kab")
-            frame.download(charts.display_table(kabs, cols, lang, formatted=False), "luas-kumuh-kabkota",
+            st.dataframe(data.table(charts.display_table, kabs, cols, lang), hide_index=True, key="tbl_kab")
+            frame.download(data.table(charts.display_table, kabs, cols, lang, formatted=False), "luas-kumuh-kabkota",
                            key="slum_kab")
         st.button(tr("slum.back_national"), icon=":material/arrow_back:", on_click=frame.go,
                   kwargs={"filters": national, "desa": None}, key="back_national")
@@ -107,8 +107,8 @@ if f.kab:
         kel = frame.q("kelurahan_table")
         cols = ["kode_desa", "nama_desa", "tipe_lokasi", "sumber_dana", "luas_awal_ha", "luas_akhir_ha",
                 "berkurang_total_ha", "tingkat_kumuh_awal", "tingkat_kumuh_akhir"]
-        st.dataframe(charts.display_table(kel, cols, lang), hide_index=True, key="tbl_kel")
-        frame.download(charts.display_table(kel, cols, lang, formatted=False), "kelurahan", key="slum_kel")
+        st.dataframe(data.table(charts.display_table, kel, cols, lang), hide_index=True, key="tbl_kel")
+        frame.download(data.table(charts.display_table, kel, cols, lang, formatted=False), "kelurahan", key="slum_kel")
         st.button(tr("slum.back_province", place=names.get(f.prov, f.prov)), icon=":material/arrow_back:",
                   on_click=frame.go, kwargs={"filters": in_province, "desa": None}, key="back_province")
 
@@ -119,9 +119,9 @@ with st.container(border=True):
     if frame.state.desa:
         desa_years = frame.q("slum_area_by_year", "desa",
                              filters=dataclasses.replace(f, tahun=(config.FIRST_YEAR, f.end_year)))
-        fig = charts.slum_trend(desa_years, lang, name=place, code=frame.state.desa, height=380)
+        fig = data.figure(charts.slum_trend, desa_years, lang, name=place, code=frame.state.desa, height=380)
     else:
-        fig = charts.slum_trend(trend, lang, name=place, height=380)
+        fig = data.figure(charts.slum_trend, trend, lang, name=place, height=380)
     st.plotly_chart(fig, config=plot_config, key="slum_trend")
 
 footer(frame)

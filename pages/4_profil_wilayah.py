@@ -155,9 +155,9 @@ else:
 with st.container(border=True):
     st.subheader(tr("profile.q_compare", name=place_name(region)))
     st.caption(tr("profile.compare_caption"))
-    table = charts.profile_table(summary, labels, lang, f.start_year, f.end_year)
+    table = data.table(charts.profile_table, summary, labels, lang, f.start_year, f.end_year)
     st.dataframe(table, hide_index=True, key="tbl_profile", height=35 * (len(table) + 1) + 3)
-    frame.download(charts.profile_table(summary, labels, lang, f.start_year, f.end_year, formatted=False),
+    frame.download(data.table(charts.profile_table, summary, labels, lang, f.start_year, f.end_year, formatted=False),
                    f"profil-{region}", key="profile")
 
 series = frame.q("profile_series", codes)
@@ -165,48 +165,51 @@ left, right = st.columns(2)
 with left, st.container(border=True):
     st.subheader(tr("profile.q_slum", name=place_name(region)))
     st.caption(tr("profile.slum_caption"))
-    st.plotly_chart(charts.slum_vs_target(frame.q("slum_area_vs_target", region), lang, height=340),
+    st.plotly_chart(data.figure(charts.slum_vs_target, frame.q("slum_area_vs_target", region), lang, height=340),
                     config=plot_config, key="chart_slum")
 with right, st.container(border=True):
     st.subheader(tr("profile.q_slum_compare"))
     st.caption(tr("profile.slum_compare_caption"))
-    st.plotly_chart(charts.compare_trend(series, "sisa_kumuh", lang, roles, labels, height=340), config=plot_config,
-                    key="chart_slum_compare")
+    st.plotly_chart(data.figure(charts.compare_trend, series, "sisa_kumuh", lang, roles, labels, height=340),
+                    config=plot_config, key="chart_slum_compare")
 
 left, right = st.columns(2)
 with left, st.container(border=True):
     st.subheader(tr("profile.q_access"))
     st.caption(tr("profile.access_caption", year=end_year))
-    st.plotly_chart(charts.compare_access(frame.q("profile_access", codes), lang, roles, labels), config=plot_config,
-                    key="chart_access")
+    st.plotly_chart(data.figure(charts.compare_access, frame.q("profile_access", codes), lang, roles, labels),
+                    config=plot_config, key="chart_access")
 with right, st.container(border=True):
     st.subheader(tr("profile.q_access_trend"))
     st.caption(tr("profile.access_trend_caption"))
-    st.plotly_chart(charts.compare_trend(series, "akses", lang, roles, labels, target=queries.TARGETS["access"],
-                                         height=380), config=plot_config, key="chart_access_trend")
+    st.plotly_chart(data.figure(charts.compare_trend, series, "akses", lang, roles, labels,
+                                target=queries.TARGETS["access"], height=380),
+                    config=plot_config, key="chart_access_trend")
 
 if level != "desa":
     left, right = st.columns(2)
     with left, st.container(border=True):
         st.subheader(tr("profile.q_pokja"))
         st.caption(tr("profile.pokja_caption"))
-        st.plotly_chart(charts.compare_trend(series, "pokja", lang, roles, labels, target=queries.TARGETS["pokja"],
-                                             expected_path=True), config=plot_config, key="chart_pokja")
+        st.plotly_chart(data.figure(charts.compare_trend, series, "pokja", lang, roles, labels,
+                                    target=queries.TARGETS["pokja"], expected_path=True),
+                        config=plot_config, key="chart_pokja")
     with right, st.container(border=True):
         st.subheader(tr("profile.q_satisfaction"))
         st.caption(tr("profile.satisfaction_caption", target=fmt_pct(queries.TARGETS["satisfaction"], lang, 0)))
-        st.plotly_chart(charts.compare_trend(series, "puas", lang, roles, labels,
-                                             target=queries.TARGETS["satisfaction"]),
+        st.plotly_chart(data.figure(charts.compare_trend, series, "puas", lang, roles, labels,
+                                    target=queries.TARGETS["satisfaction"]),
                         config=plot_config, key="chart_satisfaction")
     with st.container(border=True):
         st.subheader(tr("profile.q_spending", name=place_name(region)))
         st.caption(tr("profile.spending_caption"))
         components = frame.q("spending", ("komponen",))
-        st.plotly_chart(charts.spending_by_component(components, lang), config=plot_config, key="chart_spending")
+        st.plotly_chart(data.figure(charts.spending_by_component, components, lang), config=plot_config,
+                        key="chart_spending")
         with st.expander(tr("ind.table"), icon=":material/table:"):
             cols = ["komponen", "alokasi_rp", "realisasi_rp", "persen_serapan"]
-            st.dataframe(charts.page_table(components, cols, lang), hide_index=True, key="tbl_spending")
-            frame.download(charts.page_table(components, cols, lang, formatted=False), f"anggaran-{region}",
+            st.dataframe(data.table(charts.page_table, components, cols, lang), hide_index=True, key="tbl_spending")
+            frame.download(data.table(charts.page_table, components, cols, lang, formatted=False), f"anggaran-{region}",
                            key="spending")
 else:
     st.info(tr("profile.desa_note"), icon=":material/info:")

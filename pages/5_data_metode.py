@@ -60,7 +60,7 @@ with indicators:
     with row:
         for code in ("on_track", "at_risk", "off_track"):
             frame.status(code)
-    st.dataframe(charts.targets_table(queries.TARGETS, lang), hide_index=True, key="targets")
+    st.dataframe(data.table(charts.targets_table, queries.TARGETS, lang), hide_index=True, key="targets")
     st.info(tr("methods.status.working_targets", target=fmt_ha(config.TARGET_HA, lang, 0)),
             icon=":material/info:")
 
@@ -76,7 +76,7 @@ with illustrative:
                    seed=str(manifest.get("seed", "–"))))
     st.subheader(tr("methods.replace.title"))
     st.markdown(tr("methods.replace.text"))
-    st.dataframe(charts.contract_table(schema.TABLES, lang), hide_index=True, key="contract")
+    st.dataframe(data.table(charts.contract_table, schema.TABLES, lang), hide_index=True, key="contract")
     st.code("python -m kotaku_data validate path/to/data\n"
             f"python -m kotaku_data import path/to/export.xlsx --dry-run   # {tr('methods.replace.dry_run')}\n"
             f"python -m kotaku_data import path/to/export.xlsx   # {tr('methods.replace.import')}\n"
@@ -95,7 +95,7 @@ with sources:
         with st.expander(tr(f"methods.source.{name}") + f" · {fmt_int(len(table), lang)} " + tr("methods.rows_unit"),
                          expanded=name == "kotaku_national_slum_reduction"):
             st.caption(tr(f"methods.source_note.{name}"))
-            shown = charts.published_display(table, lang)
+            shown = data.table(charts.published_display, table, lang)
             st.dataframe(shown, hide_index=True, key=f"pub_{name}",
                          column_config={tr("published.source"): st.column_config.LinkColumn()})
             frame.download(shown, f"sumber-{name}", key=f"pub_{name}")
@@ -104,7 +104,7 @@ with sources:
 with dictionary:
     st.header(tr("methods.dd.title"))
     st.caption(tr("methods.dd.caption"))
-    dd = charts.data_dictionary_table(schema.data_dictionary(), lang)
+    dd = data.table(charts.data_dictionary_table, schema.data_dictionary(), lang)
     st.dataframe(dd, hide_index=True, key="data_dictionary")
     frame.download(dd, "kamus-data", key="data_dictionary")
 
@@ -117,7 +117,7 @@ with version_tab:
                 f"- **{tr('methods.version.date')}:** {fmt_date(when[:10], lang) if when else '–'}")
     st.caption(tr("methods.version.source", source=str(manifest.get("source", "–")),
                   schema=str(manifest.get("schema_version", "–"))))
-    st.dataframe(charts.manifest_table(manifest, lang), hide_index=True, key="manifest")
+    st.dataframe(data.table(charts.manifest_table, manifest, lang), hide_index=True, key="manifest")
     st.subheader(tr("methods.attribution.title"))
     st.text(frame.q("map_attribution"))
 

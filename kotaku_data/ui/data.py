@@ -4,6 +4,10 @@ The connection is opened once per data version; query results are cached per (qu
 The data version is the manifest's checksum, so a newly imported data set is picked up without a restart.
 Every cache is also keyed on the data directory, so two directories with the same manifest never share results.
 
+Figures are cached too (:func:`figure`, :func:`province_map`): a Plotly figure costs 10-60 ms to build and
+validate, so each is built once per data version and argument values and then shared, read-only, by every
+session. The code -> name lookup and the valid codes are shared the same way (read-only, never copied per run).
+
 A data file that goes missing or is damaged while the app runs (a page query fails on it) never reaches the page
 as a stack trace: the cached connection is dropped and the clear data error page is shown instead.
 """
@@ -12,12 +16,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from .. import config, queries
+from .. import charts, config, queries
 from ..db import Database, DataError
 from ..filters import Filters, Known
 
@@ -102,7 +107,7 @@ def q(name: str, f: Filters | None = None, *args):
     return _run(name, *_key(), f, args)
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)  # immutable (frozensets): shared, never copied per run
 def _known(data_dir: str, version: str) -> Known:
     db = _database(data_dir, version)
     places = queries.places(db)
@@ -116,20 +121,115 @@ def known() -> Known:
 
 
 @_guarded
-def names(lang: str) -> dict[str, str]:
-    """Code -> display name for every programme province, kabupaten/kota and desa/kelurahan."""
+def names(lang: str) -> Names:
+    """Code -> display name for every programme province, kabupaten/kota and desa/kelurahan (read-only)."""
     return _names(*_key(), lang)
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _names(data_dir: str, version: str, lang: str) -> dict[str, str]:
+class Names(dict):
+    """Code -> display name, shared by every session: read-only. ``key`` (data directory, version, language)
+    identifies it, so a figure or table built with it is cached on that key, not on its 11,000+ (at 20 times the
+    data, 220,000+) entries."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, items: dict[str, str], key: tuple[str, str, str]):
+        super().__init__(items)
+        self.key = key
+
+    def _read_only(self, *args, **kwargs):
+        raise TypeError("the shared names are read-only")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = __ior__ = _read_only  # type: ignore
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)  # read-only: shared, not copied per call
+def _names(data_dir: str, version: str, lang: str) -> Names:
     db = _database(data_dir, version)
     idx = queries.region_index(db)
     out = dict(zip(idx["kode"], idx["nama"], strict=True))
     if lang == "en":
         places = queries.places(db)
         out.update(dict(zip(places["kode_prov"], places["nama_prov_en"], strict=False)))
-    return out
+    return Names(out, (data_dir, version, lang))
+
+
+# --- figures: built once per data version and arguments, shared by every session ------------------------------
+
+FIGURE_ENTRIES = 400  # a chart is ~0.15 MB in memory
+MAP_ENTRIES = 24  # a map is ~1 MB (it carries the province polygons)
+TABLE_ENTRIES = 600  # a formatted table is a few KB (a kelurahan table some 100 KB)
+
+
+def _fingerprint(value):
+    """A small hashable stand-in for a figure argument, equal for equal values: DataFrames and Series by a hash
+    of their content, mappings and sequences item by item. TypeError for anything else that is unhashable."""
+    if isinstance(value, pd.DataFrame | pd.Series):
+        rows = pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes()
+        head = (tuple(map(str, value.columns)), tuple(map(str, value.dtypes))) if isinstance(
+            value, pd.DataFrame) else (str(value.name), str(value.dtype))
+        return (type(value).__name__, head, hashlib.blake2b(rows, digest_size=16).hexdigest())
+    if isinstance(value, Names):
+        return ("names", value.key)
+    if isinstance(value, Mapping):
+        try:  # one hash of all items, order included
+            return ("mapping", len(value), hash(tuple(value.items())))
+        except TypeError:
+            return ("mapping", tuple((k, _fingerprint(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return (type(value).__name__, tuple(_fingerprint(v) for v in value))
+    if isinstance(value, float) and value != value:
+        return ("nan",)  # NaN hashes by identity
+    hash(value)
+    return (type(value).__name__, value)
+
+
+@st.cache_resource(show_spinner=False, max_entries=FIGURE_ENTRIES)
+def _figure(data_dir: str, version: str, name: str, key: tuple, _build: Callable, _args: tuple, _kwargs: dict):
+    return _build(*_args, **_kwargs)
+
+
+@st.cache_resource(show_spinner=False, max_entries=TABLE_ENTRIES)
+def _table(data_dir: str, version: str, name: str, key: tuple, _build: Callable, _args: tuple, _kwargs: dict):
+    return _build(*_args, **_kwargs)
+
+
+def _shared(cache: Callable, build: Callable, args: tuple, kwargs: dict):
+    try:
+        key = _fingerprint((args, tuple(sorted(kwargs.items()))))
+    except TypeError:  # an argument without a stable value (not worth caching): build it every time
+        return build(*args, **kwargs)
+    return cache(*_key(), f"{build.__module__}.{build.__qualname__}", key, build, args, kwargs)
+
+
+def figure(build: Callable, *args, **kwargs):
+    """``build(*args, **kwargs)`` (a :mod:`kotaku_data.charts` figure builder), built once per data version and
+    argument values and shared by every session: never modify the returned figure."""
+    return _shared(_figure, build, args, kwargs)
+
+
+def table(build: Callable, *args, **kwargs) -> pd.DataFrame:
+    """``build(*args, **kwargs)`` (a :mod:`kotaku_data.charts` table builder: display_table, page_table, ...),
+    cached like :func:`figure`: never modify the returned DataFrame."""
+    return _shared(_table, build, args, kwargs)
+
+
+@st.cache_resource(show_spinner=False, max_entries=MAP_ENTRIES)
+def _province_map(data_dir: str, version: str, geojson: tuple[str, int, int], key: tuple, _df: pd.DataFrame,
+                  _args: tuple, _kwargs: dict):
+    from ..geo import load_province_geojson
+
+    value_col, lang, hover_cols = _args
+    return charts.province_map(_df, value_col, lang, load_province_geojson(Path(geojson[0])), hover_cols, **_kwargs)
+
+
+@_guarded
+def province_map(df: pd.DataFrame, value_col: str, lang: str, hover_cols: tuple[str, ...] = (), **kwargs):
+    """:func:`kotaku_data.charts.province_map` on the province polygons of the live reference data, cached like
+    :func:`figure` (and on the polygon file's version). Never modify the returned figure."""
+    args = (value_col, lang, tuple(hover_cols))
+    key = _fingerprint((df, args, tuple(sorted(kwargs.items()))))
+    return _province_map(*_key(), _stamp(config.reference_dir() / GEOJSON), key, df, args, kwargs)
 
 
 # --- the reference files the pages read directly (not through DuckDB) ------------------------------------
