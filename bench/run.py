@@ -11,10 +11,12 @@ queries   every public function of kotaku_data.queries (bench/bench.py): warm me
           and with prov=32, the first call on a new connection (cold) and a call through the app's result
           cache (cached); Database() open time and peak memory. Each scale in a fresh child process.
 server    every page through Streamlit's AppTest (app.py, then switch_page), default view and a province view
-          (prov=32): "empty" = every Streamlit cache cleared first (so a new Database too), "warm" = run again
-          on the filled caches. The minimal page (bench/minimal_app.py) through AppTest is the floor that
-          AppTest itself costs. Each scale runs in a fresh child process. Also the size of every Plotly figure
-          JSON the page sends, and of the map figure (the choropleth) on its own.
+          (prov=32): "empty" = every cache of the app cleared first (query results, figures, tables, names,
+          valid codes; the data set stays open, as on a running server), "warm" = run again on the filled
+          caches, "cold" = the data set opened again too (as right after a server start or a new import). The
+          minimal page (bench/minimal_app.py) through AppTest is the floor that AppTest itself costs. Each
+          scale runs in a fresh child process. Also the size of every Plotly figure JSON the page sends, and of
+          the map figure (the choropleth) on its own.
 browser   `streamlit run` servers (one for the dashboard, one for bench/minimal_app.py) and Debian's headless
           Chromium: from navigation start (performance.now() of the new document) until the app has finished
           running (stApp data-test-script-state="notRunning"), no skeleton is left and every Plotly chart has
@@ -131,77 +133,74 @@ def _server_side(data_dir: str, runs: int) -> dict:
     from streamlit.testing.v1 import AppTest
 
     from kotaku_data import geo
+    from kotaku_data.ui import data
 
-    def clear() -> None:
+    def clear(connection: bool) -> None:
+        """Empty every cache of the app: query results, figures, tables, names, valid codes; with `connection`
+        also the open data set (the next run opens it again, as after a server start or a new import)."""
         st.cache_data.clear()
-        st.cache_resource.clear()
+        if connection:
+            st.cache_resource.clear()
+        else:
+            for cached in (data._known, data._names, data._figure, data._table, data._province_map):
+                cached.clear()
         if hasattr(geo, "_load_cached"):
             geo._load_cached.cache_clear()
 
-    def run_once(script: Path, page: str | None, params: dict) -> tuple[float, float, AppTest]:
+    def run_once(script: Path, page: str | None, params: dict) -> tuple[float, AppTest]:
+        """One AppTest run of `page`: its wall time (AppTest's bookkeeping included) and the AppTest."""
         at = AppTest.from_file(str(script), default_timeout=APPTEST_TIMEOUT)
         if page and page != "app.py":
             at.switch_page(page)
         for key, value in params.items():
             at.query_params[key] = value
-        t0, c0 = time.perf_counter(), time.process_time()
+        t0 = time.perf_counter()
         at.run(timeout=APPTEST_TIMEOUT)
-        dt, cpu = time.perf_counter() - t0, time.process_time() - c0
+        dt = time.perf_counter() - t0
         if at.exception:
             raise RuntimeError(f"{page} {params}: {at.exception[0].value[:300]}")
-        return dt, cpu, at
+        return dt, at
 
-    # the page script's own share of a run (what a real server runs too, without AppTest's bookkeeping): wall and
-    # CPU time of the script thread inside StreamlitPage.run
+    # the page script's own share of a run (what a real server runs too, without AppTest's bookkeeping, such as
+    # scanning every installed package for components at each AppTest): wall time inside StreamlitPage.run
     from streamlit.navigation.page import StreamlitPage
 
     script: dict[str, float] = {}
     page_run = StreamlitPage.run
 
     def timed_run(self):
-        t0, c0 = time.perf_counter(), time.thread_time()
+        t0 = time.perf_counter()
         try:
             return page_run(self)
         finally:
-            script["wall"], script["cpu"] = time.perf_counter() - t0, time.thread_time() - c0
+            script["wall"] = time.perf_counter() - t0
 
     StreamlitPage.run = timed_run
     run_once(APP, None, {})  # imports (plotly, pandas, ...), not part of any page's figure
     out: dict = {"pages": {}}
-    minimal = [run_once(MINIMAL, None, {})[:2] for _ in range(runs + 1)][1:]  # the first one imports
-    out["minimal_warm_ms"] = 1000 * statistics.median(m[0] for m in minimal)
-    out["minimal_warm_cpu_ms"] = 1000 * statistics.median(m[1] for m in minimal)
+    minimal = [run_once(MINIMAL, None, {})[0] for _ in range(runs + 1)][1:]  # the first one imports
+    out["minimal_apptest_warm_ms"] = 1000 * statistics.median(minimal)
     for page_id, page_script, _path in page_defs():
         out["pages"][page_id] = {}
         for view, params in VIEWS.items():
-            empty, warm, empty_cpu, warm_cpu, warm_script, warm_script_cpu, empty_script_cpu = ([] for _ in range(7))
+            times: dict[str, list[float]] = {"cold": [], "empty": [], "warm": [], "apptest_warm": []}
             for _ in range(runs):
-                clear()
-                dt, cpu, at = run_once(APP, page_script, params)
-                empty.append(dt)
-                empty_cpu.append(cpu)
-                empty_script_cpu.append(script["cpu"])
-                dt, cpu, at = run_once(APP, page_script, params)
-                warm.append(dt)
-                warm_cpu.append(cpu)
-                warm_script.append(script["wall"])
-                warm_script_cpu.append(script["cpu"])
+                for mode, connection in (("cold", True), ("empty", False)):
+                    clear(connection)
+                    run_once(APP, page_script, params)
+                    times[mode].append(script["wall"])
+                dt, at = run_once(APP, page_script, params)
+                times["warm"].append(script["wall"])
+                times["apptest_warm"].append(dt)
             specs = [c.proto.spec for c in at.get("plotly_chart")]
             sizes = [len(s.encode("utf-8")) for s in specs]
             maps = [n for s, n in zip(specs, sizes, strict=True) if '"type":"choroplethmap"' in s]
-            out["pages"][page_id][view] = {
-                "empty_ms": 1000 * statistics.median(empty), "warm_ms": 1000 * statistics.median(warm),
-                "empty_cpu_ms": 1000 * statistics.median(empty_cpu), "warm_cpu_ms": 1000 * statistics.median(warm_cpu),
-                "empty_script_cpu_ms": 1000 * statistics.median(empty_script_cpu),
-                "warm_script_ms": 1000 * statistics.median(warm_script),
-                "warm_script_cpu_ms": 1000 * statistics.median(warm_script_cpu),
-                "empty_runs_ms": [1000 * x for x in empty], "warm_runs_ms": [1000 * x for x in warm],
-                "charts": len(specs), "figure_kb": sum(sizes) / 1000, "map_kb": sum(maps) / 1000 if maps else None,
-            }
-            got = out["pages"][page_id][view]
-            log(f"  server {page_id:<10} {view:<8} empty {got['empty_ms']:6.0f} ms (cpu {got['empty_cpu_ms']:6.0f})"
-                f"  warm {got['warm_ms']:6.0f} ms (cpu {got['warm_cpu_ms']:6.0f}, script cpu "
-                f"{got['warm_script_cpu_ms']:4.0f})")
+            got = {f"{mode}_ms": 1000 * statistics.median(ts) for mode, ts in times.items()}
+            got |= {f"{mode}_runs_ms": [1000 * t for t in ts] for mode, ts in times.items()}
+            got |= {"charts": len(specs), "figure_kb": sum(sizes) / 1000, "map_kb": sum(maps) / 1000 if maps else None}
+            out["pages"][page_id][view] = got
+            log(f"  server {page_id:<10} {view:<8} cold {got['cold_ms']:6.0f} ms  empty {got['empty_ms']:6.0f} ms  "
+                f"warm {got['warm_ms']:6.0f} ms (AppTest {got['apptest_warm_ms']:6.0f} ms)")
     return out
 
 
@@ -465,7 +464,7 @@ def render(server: dict, browser: dict, runs: int, browser_runs: int) -> tuple[s
     scales = sorted(set(server) | set(browser))
     heads = [f"x{s} {v}" for s in scales for v in VIEWS]
     ids = [pid for pid, _s, _p in page_defs()]
-    width, col = 44, 13
+    width, col = 46, 13
     rows: list[str] = []
     verdicts: dict[str, list] = {}
 
@@ -508,25 +507,20 @@ def render(server: dict, browser: dict, runs: int, browser_runs: int) -> tuple[s
         return browser.get(s, {}).get("pages", {}).get(pid, {}).get(v, {}).get(key)
 
     if server:
-        head(f"server side, AppTest (median of {runs} runs)")
+        head(f"server side, ms: page script in AppTest ({runs} runs)")
         for pid in ids:
-            per_view(f"{pid}: empty cache (ms)", lambda s, v, p=pid: sv(s, p, v, "empty_ms"),
+            per_view(f"{pid}: empty cache", lambda s, v, p=pid: sv(s, p, v, "empty_ms"),
                      limit_of=lambda s: TARGETS["server_empty_x1_ms"] if s == 1 else TARGETS["server_empty_x20_ms"],
                      target="<= 800 at x1, <= 1500 at x20", name="page, empty cache (server)")
         for pid in ids:
-            per_view(f"{pid}: warm cache (ms)", lambda s, v, p=pid: sv(s, p, v, "warm_ms"),
+            per_view(f"{pid}: warm cache", lambda s, v, p=pid: sv(s, p, v, "warm_ms"),
                      limit_of=lambda s: TARGETS["server_warm_x1_ms"] if s == 1 else None,
                      target="<= 300 at x1", name="page, warm cache at x1 (server)")
         for pid in ids:
-            per_view(f"{pid}: empty cache, CPU time (ms)", lambda s, v, p=pid: sv(s, p, v, "empty_cpu_ms"))
+            per_view(f"{pid}: cold (data set opened again)", lambda s, v, p=pid: sv(s, p, v, "cold_ms"))
         for pid in ids:
-            per_view(f"{pid}: warm cache, CPU time (ms)", lambda s, v, p=pid: sv(s, p, v, "warm_cpu_ms"))
-        for pid in ids:
-            per_view(f"{pid}: empty, page script CPU (ms)", lambda s, v, p=pid: sv(s, p, v, "empty_script_cpu_ms"))
-        for pid in ids:
-            per_view(f"{pid}: warm, page script CPU (ms)", lambda s, v, p=pid: sv(s, p, v, "warm_script_cpu_ms"))
-        per_scale("minimal page, warm (ms; AppTest's own cost)", lambda s: server.get(s, {}).get("minimal_warm_ms"))
-        per_scale("minimal page, warm, CPU time (ms)", lambda s: server.get(s, {}).get("minimal_warm_cpu_ms"))
+            per_view(f"{pid}: AppTest run in all, warm", lambda s, v, p=pid: sv(s, p, v, "apptest_warm_ms"))
+        per_scale("minimal page: AppTest run in all, warm", lambda s: server.get(s, {}).get("minimal_apptest_warm_ms"))
         for pid in ids:
             per_view(f"{pid}: figure JSON, all charts (KB)", lambda s, v, p=pid: sv(s, p, v, "figure_kb"))
         for pid in ids:

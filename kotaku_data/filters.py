@@ -152,6 +152,8 @@ class Known:
         (e.g. ``lokasi.kode_desa`` or ``region_index`` rows with level "desa"). Missing values are skipped."""
 
         def codes(values: Iterable[Any]) -> frozenset[str]:
+            if hasattr(values, "tolist"):  # a pandas Series: one conversion, not one Python object per item
+                values = values.tolist()
             return frozenset(v.strip() for v in values if isinstance(v, str) and v.strip())
 
         return cls(

@@ -147,10 +147,10 @@ class Names(dict):
 def _names(data_dir: str, version: str, lang: str) -> Names:
     db = _database(data_dir, version)
     idx = queries.region_index(db)
-    out = dict(zip(idx["kode"], idx["nama"], strict=True))
+    out = dict(zip(idx["kode"].tolist(), idx["nama"].tolist(), strict=True))
     if lang == "en":
         places = queries.places(db)
-        out.update(dict(zip(places["kode_prov"], places["nama_prov_en"], strict=False)))
+        out.update(zip(places["kode_prov"].tolist(), places["nama_prov_en"].tolist(), strict=True))
     return Names(out, (data_dir, version, lang))
 
 
