@@ -44,7 +44,7 @@ def _literal(path: Path) -> str:
 
 
 # the one large table stays a view over its Parquet file (read only for a single place); the others are loaded
-LARGE_TABLES = {"akses_layanan"}
+LARGE_TABLES = {"akses_layanan", "luas_kumuh_tahunan"}
 OPTIONAL_DEFAULTS = {"skor_kumuh": "CAST(NULL AS DOUBLE)", "tingkat_kumuh": "CAST(NULL AS VARCHAR)",
                      "jenis_desa": "CAST(NULL AS VARCHAR)", "sintetis": "FALSE"}
 DIMENSIONS = "l.kode_prov, l.kode_kabkota, l.tipe_lokasi, l.sumber_dana, l.tingkat_kumuh_awal"
