@@ -1,6 +1,8 @@
 """Outcome indicators: one section per indicator, each with its definition and unit (evaluators). Layout only."""
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
 from kotaku_data import charts, config, queries
@@ -27,11 +29,7 @@ def section(n: int) -> None:
     st.caption(tr(f"indicator.{n}.definition") + " " + tr("ind.unit_line", unit=tr(f"ind.{n}.unit")))
 
 
-def table(df, columns: list[str], name: str, key: str) -> None:
-    """The table behind a chart, readable (formatted) and downloadable (numbers), in an expander."""
-    with st.expander(tr("ind.table"), icon=":material/table:"):
-        st.dataframe(data.table(charts.page_table, df, columns, lang, names=names), hide_index=True, key=f"tbl_{key}")
-        frame.download(data.table(charts.page_table, df, columns, lang, names=names, formatted=False), name, key=key)
+table = functools.partial(frame.chart_table, names=names)  # the table behind a chart, opened on demand
 
 
 # --- headline cards -----------------------------------------------------------------------------------------

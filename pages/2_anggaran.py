@@ -24,11 +24,7 @@ s = frame.q("spending_summary")
 by_year = frame.q("spending", ("tahun",))
 
 
-def table(df, columns: list[str], name: str, key: str) -> None:
-    """The table behind a chart, readable (formatted) and downloadable (numbers), in an expander."""
-    with st.expander(tr("ind.table"), icon=":material/table:"):
-        st.dataframe(data.table(charts.page_table, df, columns, lang, names=names), hide_index=True, key=f"tbl_{key}")
-        frame.download(data.table(charts.page_table, df, columns, lang, names=names, formatted=False), name, key=key)
+table = frame.chart_table  # the table behind a chart, opened on demand
 
 
 # --- headline cards -------------------------------------------------------------------------------------------

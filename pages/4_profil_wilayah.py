@@ -206,11 +206,8 @@ if level != "desa":
         components = frame.q("spending", ("komponen",))
         st.plotly_chart(data.figure(charts.spending_by_component, components, lang), config=plot_config,
                         key="chart_spending")
-        with st.expander(tr("ind.table"), icon=":material/table:"):
-            cols = ["komponen", "alokasi_rp", "realisasi_rp", "persen_serapan"]
-            st.dataframe(data.table(charts.page_table, components, cols, lang), hide_index=True, key="tbl_spending")
-            frame.download(data.table(charts.page_table, components, cols, lang, formatted=False), f"anggaran-{region}",
-                           key="spending")
+        frame.chart_table(components, ["komponen", "alokasi_rp", "realisasi_rp", "persen_serapan"],
+                          f"anggaran-{region}", "spending")
 else:
     st.info(tr("profile.desa_note"), icon=":material/info:")
 

@@ -7,14 +7,14 @@ state back to the URL. So a copied link reproduces the view on any server, in ei
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pandas as pd
 import streamlit as st
 
-from .. import config, export
+from .. import charts, config, export
 from ..db import DataError
 from ..filters import Filters, ViewState, describe, parse_query, to_query, to_query_string
 from ..i18n import fmt_date, label, normalize_lang, t
@@ -48,6 +48,9 @@ PRESENT_CSS = """<style>
 [data-testid="stMetricLabel"] p {font-size: 1.2rem !important;}
 h1 {font-size: 3rem !important;}
 </style>"""
+
+
+TABLE_OPEN = "table_open_"  # session-state key prefix of the chart-table expanders (Frame.chart_table)
 
 
 @dataclass
@@ -101,6 +104,18 @@ class Frame:
     def illustrative_badge(self) -> None:
         st.badge(self.t("badge.illustrative"), icon=":material/science:", color="violet",
                  help=self.t("badge.illustrative_help"))
+
+    def chart_table(self, df: pd.DataFrame, columns: Sequence[str], table: str, key: str,
+                    names: Mapping[str, str] | None = None) -> None:
+        """The table behind a chart, readable (formatted) and downloadable (numbers), in an expander that builds
+        it only when opened: a page of several charts does not make the browser draw their tables unasked."""
+        with st.expander(self.t("ind.table"), icon=":material/table:", key=TABLE_OPEN + key,
+                         on_change="rerun") as box:
+            if box.open:
+                shown = data.table(charts.page_table, df, columns, self.lang, names=names)
+                st.dataframe(shown, hide_index=True, key=f"tbl_{key}")
+                self.download(data.table(charts.page_table, df, columns, self.lang, names=names, formatted=False),
+                              table, key=key)
 
     def download(self, df: pd.DataFrame, table: str, key: str | None = None) -> None:
         """CSV and Excel downloads of exactly this table, with the filters in the file name."""

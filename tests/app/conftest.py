@@ -13,7 +13,7 @@ formatted with `kotaku_data.i18n`, and compared with what the page rendered.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,10 +24,9 @@ REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from kotaku_data.db import Database  # noqa: E402  (after the repository is on sys.path)
+from apptest_pages import run_page  # noqa: E402  (tests/app/apptest_pages.py)
 
-APP = REPO / "app.py"
-TIMEOUT = 60
+from kotaku_data.db import Database  # noqa: E402  (after the repository is on sys.path)
 
 
 @pytest.fixture(autouse=True)
@@ -45,17 +44,6 @@ def db() -> Iterator[Database]:
     """The bundled data set, opened independently of the app's cached connection."""
     database = Database()
     yield database
-
-
-def run_page(page: str | None = None, params: Mapping[str, str] | None = None) -> AppTest:
-    """Run `app.py` (page None) or `pages/<...>.py` with the given URL query parameters; returns the AppTest."""
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
-    if page:
-        at.switch_page(page)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run(timeout=TIMEOUT)
-    return at
 
 
 def texts(at: AppTest) -> str:

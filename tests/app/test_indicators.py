@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
+from apptest_pages import run_page
 from streamlit.testing.v1 import AppTest
 
 from kotaku_data import config, queries
@@ -23,12 +24,8 @@ PAGE = "pages/1_indikator.py"
 T_ACCESS, T_ACCESS_PLACES, T_SLUM, T_POKJA, T_POKJA_PLACES, T_SAT, T_SAT_PLACES = range(7)
 
 
-def run(**params: str) -> AppTest:
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    at.switch_page(PAGE)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run(timeout=60)
+def run(tables: bool = True, **params: str) -> AppTest:
+    at = run_page(PAGE, params, tables)
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -91,6 +88,21 @@ def test_default_view(db):
     assert any(t("status.on_track", "id") in s or t("status.at_risk", "id") in s or t("status.off_track", "id") in s
                for s in statuses)
     assert not at.warning and not at.info
+
+
+def test_tables_are_built_only_when_opened(db):
+    """The tables behind the charts wait in closed expanders (the browser draws none unasked); opening one
+    shows that table with its rows and its downloads, and only that one."""
+    at = run(tables=False)
+    assert len(at.dataframe) == 0
+    assert [e.label for e in at.expander].count(t("ind.table", "id")) == 7
+    assert not [b for b in at.get("download_button")]
+    at.session_state["table_open_sat"] = True
+    at.run(timeout=60)
+    assert len(at.dataframe) == 1
+    sat = queries.satisfaction(db, Filters(), "nasional")
+    assert list(at.dataframe[0].value[t("col.persen_puas", "id")]) == [fmt_pct(v, "id") for v in sat["persen_puas"]]
+    assert len(at.get("download_button")) == 2
 
 
 def test_province_in_url_drills_to_kabupaten_kota(db):
@@ -157,7 +169,7 @@ def test_english(db):
 
 
 def test_bad_parameters_give_a_notice_not_an_error(db):
-    at = run(tahun="2030", layanan="kolam", prov="99")
+    at = run(False, tahun="2030", layanan="kolam", prov="99")
     notices = " ".join(w.value for w in at.warning)
     assert "tahun" in notices and "layanan" in notices and "prov" in notices
     assert len(at.header) == 4

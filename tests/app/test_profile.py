@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from apptest_pages import run_page
 from streamlit.testing.v1 import AppTest
 
 from kotaku_data import queries
@@ -18,12 +19,8 @@ REPO = Path(__file__).resolve().parents[2]
 PAGE = "pages/4_profil_wilayah.py"
 
 
-def run(**params: str) -> AppTest:
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    at.switch_page(PAGE)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run(timeout=60)
+def run(tables: bool = True, **params: str) -> AppTest:
+    at = run_page(PAGE, params, tables)
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -177,7 +174,7 @@ def test_english(db, kelurahan):
 
 
 def test_bad_parameters_give_a_notice_not_an_error(db):
-    at = run(banding="99.99", desa="32.73.01.99999")
+    at = run(False, banding="99.99", desa="32.73.01.99999")
     notices = " ".join(w.value for w in at.warning)
     assert "banding" in notices and "desa" in notices
     assert [h.value for h in at.header] == [t("profile.national_name", "id")]

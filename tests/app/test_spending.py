@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from apptest_pages import run_page
 from streamlit.testing.v1 import AppTest
 
 from kotaku_data import config, queries
@@ -18,12 +19,8 @@ PAGE = "pages/2_anggaran.py"
 T_YEAR, T_COMPONENT, T_FINANCIER, T_PLACES = range(4)
 
 
-def run(**params: str) -> AppTest:
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    at.switch_page(PAGE)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run(timeout=60)
+def run(tables: bool = True, **params: str) -> AppTest:
+    at = run_page(PAGE, params, tables)
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -129,7 +126,7 @@ def test_english(db):
 
 
 def test_bad_parameters_give_a_notice_not_an_error(db):
-    at = run(dana="ibrd,bank_x", tahun="2019-2016")
+    at = run(False, dana="ibrd,bank_x", tahun="2019-2016")
     notices = " ".join(w.value for w in at.warning)
     assert "dana" in notices and "tahun" in notices
     assert_cards(at, db, Filters(dana=("ibrd",)))
