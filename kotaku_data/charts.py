@@ -241,12 +241,14 @@ def _feature_subset(geojson: dict, codes: set[str]) -> dict:
 
 def province_map(df: pd.DataFrame, value_col: str, lang: str, geojson: dict, hover_cols: Sequence[str] = (),
                  selected: str | None = None, names: Mapping[str, str] | None = None, height: int = 420,
-                 zoom: float = MAP_ZOOM, title: str | None = None) -> go.Figure:
+                 zoom: float = MAP_ZOOM, title: str | None = None, geojson_url: str | None = None) -> go.Figure:
     """Choropleth of the provinces (MapLibre, works offline with ``white-bg``), whole of Indonesia in view.
 
     ``df`` has ``kode`` (province code = feature id), ``nama`` and ``value_col``; ``hover_cols`` are shown in
     the tooltip (formatted per language, with units). The ``selected`` province gets a thick outline. Point
-    selections (``on_select``) carry the province code as ``location`` and ``customdata[0]``.
+    selections (``on_select``) carry the province code as ``location`` and ``customdata[0]``. With
+    ``geojson_url`` (where the browser can fetch the same polygons) the figure carries that address instead
+    of the polygons: a few bytes per view, and the browser fetches the file once and keeps it.
     """
     if df is None or len(df) == 0:
         return empty_figure(lang, height)
@@ -256,7 +258,7 @@ def province_map(df: pd.DataFrame, value_col: str, lang: str, geojson: dict, hov
     custom, template = _hover(df, cols, lang, disp)
     fig = go.Figure(
         go.Choroplethmap(
-            geojson=geojson, featureidkey="id", locations=list(df["kode"]), z=rounded(df[value_col], 1),
+            geojson=geojson_url or geojson, featureidkey="id", locations=list(df["kode"]), z=rounded(df[value_col], 1),
             colorscale=SEQUENTIAL_SCALE, marker={"opacity": 0.9, "line": {"color": "#ffffff", "width": 0.6}},
             customdata=custom, hovertemplate=template, name=column_label(value_col, lang),
             colorbar={"title": {"text": column_label(value_col, lang), "side": "top"}, "thickness": 10,

@@ -169,6 +169,8 @@ def build_reference(out_dir: Path | None = None, published_src: Path | None = No
     base_csv = Path(wilayah_indonesia.__file__).parent / "csv" / "base.csv"
     build_admin_units(base_csv, out_dir)
     build_province_geojson(out_dir / "provinsi.geojson")
+    # the copy the browser fetches (Streamlit static serving; see kotaku_data/ui/data.py, province_map)
+    shutil.copyfile(out_dir / "provinsi.geojson", config.REPO_DIR / "static" / "provinsi.json")
     if published_src is not None:
         copy_published(published_src, out_dir)
     return out_dir

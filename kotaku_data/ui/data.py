@@ -220,7 +220,23 @@ def _province_map(data_dir: str, version: str, geojson: tuple[str, int, int], ke
     from ..geo import load_province_geojson
 
     value_col, lang, hover_cols = _args
-    return charts.province_map(_df, value_col, lang, load_province_geojson(Path(geojson[0])), hover_cols, **_kwargs)
+    polygons = Path(geojson[0])
+    return charts.province_map(_df, value_col, lang, load_province_geojson(polygons), hover_cols,
+                               geojson_url=_static_copy(polygons), **_kwargs)
+
+
+STATIC_GEOJSON = "provinsi.json"  # static/provinsi.json: the polygons, served by Streamlit at app/static/
+
+
+def _static_copy(polygons: Path) -> str | None:
+    """The address of the static copy of the province polygons, if the server serves it and it is the same
+    file as the live reference data; None otherwise (the figure then carries the polygons)."""
+    static = config.REPO_DIR / "static" / STATIC_GEOJSON
+    try:
+        same = st.get_option("server.enableStaticServing") and static.read_bytes() == polygons.read_bytes()
+    except OSError:
+        return None
+    return f"app/static/{STATIC_GEOJSON}" if same else None
 
 
 @_guarded

@@ -230,3 +230,19 @@ def test_published_cards():
 def test_figures_serialise_to_json(provinces, geojson):
     for fig in (charts.ranked_bar(provinces, "en"), charts.province_map(provinces, "persen_berkurang", "en", geojson)):
         json.loads(fig.to_json())
+
+
+def test_map_can_point_the_browser_at_the_served_polygons(provinces, geojson):
+    """With the address of the served copy, the figure carries that address, not 143 KB of polygons; the
+    selected province's outline keeps its own small polygon."""
+    fig = charts.province_map(provinces, "persen_berkurang", "id", geojson, selected="32",
+                              geojson_url="app/static/provinsi.json")
+    assert fig.data[0].geojson == "app/static/provinsi.json"
+    assert [f["id"] for f in fig.data[1].geojson["features"]] == ["32"]
+    assert len(fig.to_json()) < 20_000
+
+
+def test_served_polygons_are_the_reference_polygons():
+    """static/provinsi.json (served to the browser) is byte for byte data/reference/provinsi.geojson."""
+    served = GEOJSON_PATH.parents[2] / "static" / "provinsi.json"
+    assert served.read_bytes() == GEOJSON_PATH.read_bytes()
