@@ -142,7 +142,7 @@ def _server_side(data_dir: str, runs: int) -> dict:
         if connection:
             st.cache_resource.clear()
         else:
-            for cached in (data._known, data._names, data._figure, data._table, data._province_map):
+            for cached in (data._known, data._names, data._built, data._province_map):
                 cached.clear()
         if hasattr(geo, "_load_cached"):
             geo._load_cached.cache_clear()

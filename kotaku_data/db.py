@@ -43,7 +43,8 @@ def _literal(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-# the one large table stays a view over its Parquet file (read only for a single place); the others are loaded
+# the two large tables stay views over their Parquet files (read in full only to build the cubes); the others
+# are loaded into memory
 LARGE_TABLES = {"akses_layanan", "luas_kumuh_tahunan"}
 OPTIONAL_DEFAULTS = {"skor_kumuh": "CAST(NULL AS DOUBLE)", "tingkat_kumuh": "CAST(NULL AS VARCHAR)",
                      "jenis_desa": "CAST(NULL AS VARCHAR)", "sintetis": "FALSE"}

@@ -156,9 +156,8 @@ def _names(data_dir: str, version: str, lang: str) -> Names:
 
 # --- figures: built once per data version and arguments, shared by every session ------------------------------
 
-FIGURE_ENTRIES = 400  # a chart is ~0.15 MB in memory
-MAP_ENTRIES = 24  # a map is ~1 MB (it carries the province polygons)
-TABLE_ENTRIES = 600  # a formatted table is a few KB (a kelurahan table some 100 KB)
+BUILT_ENTRIES = 1000  # figures (a chart ~0.15 MB in memory) and formatted tables (a few KB; kelurahan ~100 KB)
+MAP_ENTRIES = 24  # a map is small with the served polygons, ~1 MB when it carries them (static serving off)
 
 
 def _fingerprint(value):
@@ -184,34 +183,29 @@ def _fingerprint(value):
     return (type(value).__name__, value)
 
 
-@st.cache_resource(show_spinner=False, max_entries=FIGURE_ENTRIES)
-def _figure(data_dir: str, version: str, name: str, key: tuple, _build: Callable, _args: tuple, _kwargs: dict):
+@st.cache_resource(show_spinner=False, max_entries=BUILT_ENTRIES)
+def _built(data_dir: str, version: str, name: str, key: tuple, _build: Callable, _args: tuple, _kwargs: dict):
     return _build(*_args, **_kwargs)
 
 
-@st.cache_resource(show_spinner=False, max_entries=TABLE_ENTRIES)
-def _table(data_dir: str, version: str, name: str, key: tuple, _build: Callable, _args: tuple, _kwargs: dict):
-    return _build(*_args, **_kwargs)
-
-
-def _shared(cache: Callable, build: Callable, args: tuple, kwargs: dict):
+def _shared(build: Callable, args: tuple, kwargs: dict):
     try:
         key = _fingerprint((args, tuple(sorted(kwargs.items()))))
     except TypeError:  # an argument without a stable value (not worth caching): build it every time
         return build(*args, **kwargs)
-    return cache(*_key(), f"{build.__module__}.{build.__qualname__}", key, build, args, kwargs)
+    return _built(*_key(), f"{build.__module__}.{build.__qualname__}", key, build, args, kwargs)
 
 
 def figure(build: Callable, *args, **kwargs):
     """``build(*args, **kwargs)`` (a :mod:`kotaku_data.charts` figure builder), built once per data version and
     argument values and shared by every session: never modify the returned figure."""
-    return _shared(_figure, build, args, kwargs)
+    return _shared(build, args, kwargs)
 
 
 def table(build: Callable, *args, **kwargs) -> pd.DataFrame:
     """``build(*args, **kwargs)`` (a :mod:`kotaku_data.charts` table builder: display_table, page_table, ...),
     cached like :func:`figure`: never modify the returned DataFrame."""
-    return _shared(_table, build, args, kwargs)
+    return _shared(build, args, kwargs)
 
 
 @st.cache_resource(show_spinner=False, max_entries=MAP_ENTRIES)
