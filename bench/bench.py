@@ -72,7 +72,7 @@ def query_functions() -> dict:
 def _time_generation(out: str, scale: int, seed: int | None) -> dict:
     """Child process: generate a data set of the given scale into `out`."""
     from kotaku_data import config
-    from kotaku_data.generate import DEFAULT_SEED, generate
+    from kotaku_data.build.generate import DEFAULT_SEED, generate
 
     start = time.perf_counter()
     manifest = generate(Path(out), seed=DEFAULT_SEED if seed is None else seed, scale=scale,
@@ -98,7 +98,7 @@ def _measure(data_dir: str, runs: int) -> dict:
     import os
 
     os.environ["KOTAKU_DATA_DIR"] = data_dir
-    from kotaku_data.db import Database
+    from kotaku_data.data.db import Database
     from kotaku_data.filters import Filters
 
     start = time.perf_counter()

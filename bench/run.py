@@ -132,7 +132,7 @@ def _server_side(data_dir: str, runs: int) -> dict:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from kotaku_data import geo
+    from kotaku_data.build import geo
     from kotaku_data.ui import data
 
     def clear(connection: bool) -> None:
@@ -344,7 +344,7 @@ def _query(params: dict) -> str:
 
 def session_links() -> list[str]:
     """20 different filtered links: every page in turn, a province each, both languages, varying years."""
-    from kotaku_data.geo import PROVINCE_CODES
+    from kotaku_data.build.geo import PROVINCE_CODES
 
     paths = [path for _id, _script, path in page_defs()]
     links = []

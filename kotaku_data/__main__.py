@@ -43,12 +43,12 @@ def main(argv: list[str] | None = None) -> int:
         return run_cli(args)
 
     if args.command == "build-reference":
-        from .reference import build_reference
+        from .build.reference import build_reference
 
         out = build_reference(args.out, args.published)
         print(f"reference data written to {out}")
     elif args.command == "generate":
-        from .generate import DEFAULT_SEED, generate
+        from .build.generate import DEFAULT_SEED, generate
 
         out = args.out or config.data_dir()
         manifest = generate(out, seed=args.seed if args.seed is not None else DEFAULT_SEED, scale=args.scale,
@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "validate":
         import pandas as pd
 
-        from .schema import validate
+        from .data.schema import validate
 
         directory = args.directory or config.data_dir()
         official = set(pd.read_parquet(config.reference_dir() / "desa.parquet", columns=["kode_desa"])["kode_desa"])

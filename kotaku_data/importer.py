@@ -55,8 +55,8 @@ import numpy as np
 import pandas as pd
 
 from . import config
-from .generate import write_manifest, write_parquet
-from .schema import TABLES, Problem, Table, _rows, check_frame, check_rules, validate
+from .build.generate import write_manifest, write_parquet
+from .data.schema import TABLES, Problem, Table, _rows, check_frame, check_rules, validate
 
 STAGING_PREFIX = ".staging-"
 BACKUP_DIR = ".backup"

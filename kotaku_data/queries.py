@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from . import config
-from .db import Database
+from .data.db import Database
 from .filters import Filters
 
 # level -> (code column on lokasi, name expression, join clause for names)
@@ -675,7 +675,7 @@ def published_table(
 
     Not filtered: these are national published figures. Columns as in the file.
     """
-    from .reference import PUBLISHED_FILES, read_reference
+    from .build.reference import PUBLISHED_FILES, read_reference
 
     if f"{name}.csv" not in PUBLISHED_FILES:
         raise ValueError(f"unknown published table {name!r}")

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kotaku_data import charts, config, queries, schema
+from kotaku_data import charts, config, queries
+from kotaku_data.data import schema
 from kotaku_data.i18n import fmt_date, fmt_ha, fmt_int, fmt_pct, label
-from kotaku_data.reference import PUBLISHED_FILES
+from kotaku_data.build.reference import PUBLISHED_FILES
 from kotaku_data.ui import data
 from kotaku_data.ui.frame import footer, header, start
 from kotaku_data.ui.upload import upload_checker

@@ -23,7 +23,7 @@ import pandas as pd
 import streamlit as st
 
 from .. import charts, config, queries
-from ..db import Database, DataError
+from ..data.db import Database, DataError
 from ..filters import Filters, Known
 
 GEOJSON = "provinsi.geojson"  # read by the map pages straight from data/reference
@@ -211,7 +211,7 @@ def table(build: Callable, *args, **kwargs) -> pd.DataFrame:
 @st.cache_resource(show_spinner=False, max_entries=MAP_ENTRIES)
 def _province_map(data_dir: str, version: str, geojson: tuple[str, int, int], key: tuple, _df: pd.DataFrame,
                   _args: tuple, _kwargs: dict):
-    from ..geo import load_province_geojson
+    from ..build.geo import load_province_geojson
 
     value_col, lang, hover_cols = _args
     polygons = Path(geojson[0])
@@ -266,7 +266,7 @@ def _check_geojson(stamp: tuple[str, int, int]) -> None:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _check_published(stamp: tuple[str, int, int], required: tuple[str, ...]) -> None:
-    from ..reference import read_reference
+    from ..build.reference import read_reference
 
     path = Path(stamp[0])
     try:
@@ -281,7 +281,7 @@ def _check_published(stamp: tuple[str, int, int], required: tuple[str, ...]) -> 
 def check_files() -> None:
     """Raise DataError naming the first reference file the pages read directly that is missing or damaged:
     the province map (GeoJSON) and the published figures (CSV). Checked once per file version."""
-    from ..reference import PUBLISHED_FILES
+    from ..build.reference import PUBLISHED_FILES
 
     ref = config.reference_dir()
     _check_geojson(_stamp(ref / GEOJSON))

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from .. import charts, config, export
-from ..db import DataError
+from ..data.db import DataError
 from ..filters import Filters, ViewState, describe, parse_query, to_query, to_query_string
 from ..i18n import fmt_date, label, normalize_lang, t
 from . import data

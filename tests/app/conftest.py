@@ -26,7 +26,7 @@ if str(REPO) not in sys.path:
 
 from apptest_pages import run_page  # noqa: E402  (tests/app/apptest_pages.py)
 
-from kotaku_data.db import Database  # noqa: E402  (after the repository is on sys.path)
+from kotaku_data.data.db import Database  # noqa: E402  (after the repository is on sys.path)
 
 
 @pytest.fixture(autouse=True)

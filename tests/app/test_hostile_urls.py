@@ -32,7 +32,7 @@ from hypothesis import strategies as hs
 from streamlit.testing.v1 import AppTest
 
 from kotaku_data import config, queries
-from kotaku_data.db import Database
+from kotaku_data.data.db import Database
 from kotaku_data.filters import IGNORED_PARAMS, PARAMS, Filters
 from kotaku_data.ui.frame import PAGES
 

@@ -14,7 +14,7 @@ from apptest_pages import run_page
 from streamlit.testing.v1 import AppTest
 
 from kotaku_data import config, queries
-from kotaku_data.db import Database
+from kotaku_data.data.db import Database
 from kotaku_data.filters import Filters
 from kotaku_data.i18n import fmt_pct, label, t
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import json
 
-from kotaku_data import config, queries, schema
+from kotaku_data import config, queries
+from kotaku_data.data import schema
 from kotaku_data.i18n import fmt_int, t
-from kotaku_data.reference import PUBLISHED_FILES
+from kotaku_data.build.reference import PUBLISHED_FILES
 
 PAGE = "pages/5_data_metode.py"
 

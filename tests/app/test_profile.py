@@ -11,7 +11,7 @@ from apptest_pages import run_page
 from streamlit.testing.v1 import AppTest
 
 from kotaku_data import queries
-from kotaku_data.db import Database
+from kotaku_data.data.db import Database
 from kotaku_data.filters import Filters
 from kotaku_data.i18n import fmt_ha, fmt_number, fmt_pct, fmt_rp, label, t
 

@@ -162,7 +162,7 @@ def small_data_dir(tmp_path_factory, small_frames) -> Path:
 
 @pytest.fixture(scope="session")
 def small_db(small_data_dir):
-    from kotaku_data.db import Database
+    from kotaku_data.data.db import Database
 
     db = Database(small_data_dir)
     yield db

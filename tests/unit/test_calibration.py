@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from kotaku_data.reference import read_published_csv
+from kotaku_data.build.reference import read_published_csv
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data"

@@ -11,7 +11,7 @@ import pytest
 
 from kotaku_data import charts, config, queries
 from kotaku_data.filters import Filters
-from kotaku_data.geo import load_province_geojson
+from kotaku_data.build.geo import load_province_geojson
 from kotaku_data.i18n import fmt_ha, fmt_pct, plotly_separators, t
 
 GEOJSON_PATH = Path(__file__).resolve().parents[2] / "data" / "reference" / "provinsi.geojson"
@@ -115,7 +115,7 @@ def test_map_payload_stays_small(provinces, geojson):
 
 
 def test_map_on_real_data(geojson):
-    from kotaku_data.db import Database
+    from kotaku_data.data.db import Database
 
     df = queries.slum_area_summary(Database(), Filters(), "prov")
     fig = charts.province_map(df, "persen_berkurang", "en", geojson, ("berkurang_total_ha",))

@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kotaku_data.generate import DEFAULT_SEED, generate
-from kotaku_data.schema import DESA_PATTERN, TABLES, check_rules, validate
+from kotaku_data.build.generate import DEFAULT_SEED, generate
+from kotaku_data.data.schema import DESA_PATTERN, TABLES, check_rules, validate
 
 REPO = Path(__file__).resolve().parents[2]
 REFERENCE = REPO / "data" / "reference"

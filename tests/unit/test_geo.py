@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kotaku_data import geo
+from kotaku_data.build import geo
 
 ROOT = Path(__file__).resolve().parents[2]
 GEOJSON = ROOT / "data" / "reference" / "provinsi.geojson"

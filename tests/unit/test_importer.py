@@ -18,7 +18,7 @@ import pytest
 
 from kotaku_data import importer
 from kotaku_data.importer import ImportFailed, check_upload, import_data, restore
-from kotaku_data.schema import TABLES
+from kotaku_data.data.schema import TABLES
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data"

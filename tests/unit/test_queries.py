@@ -185,7 +185,7 @@ FILTER_IDS = [repr(f).replace("Filters", "") for f in FILTERS]
 
 
 def test_fixture_passes_validate(small_data_dir):
-    from kotaku_data.schema import validate
+    from kotaku_data.data.schema import validate
 
     official = set(pd.read_parquet(small_data_dir / "reference" / "desa.parquet")["kode_desa"])
     assert validate(small_data_dir, official) == []

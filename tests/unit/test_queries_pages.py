@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from kotaku_data import config, queries
-from kotaku_data.db import Database
+from kotaku_data.data.db import Database
 from kotaku_data.filters import Filters
 
 DATA = Path(__file__).resolve().parents[2] / "data"

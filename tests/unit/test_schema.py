@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kotaku_data.schema import MAX_OVERSPEND, TABLES, Problem, check_frame, data_dictionary, validate
+from kotaku_data.data.schema import MAX_OVERSPEND, TABLES, Problem, check_frame, data_dictionary, validate
 
 REPO = Path(__file__).resolve().parents[2]
 PROGRAM = REPO / "data" / "program"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import config
+from .. import config
 
 SCHEMA_VERSION = "1.0"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import config
+from .. import config
 from .schema import TABLES
 
 REFERENCE_VIEWS = {

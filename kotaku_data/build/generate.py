@@ -29,7 +29,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import config
+from .. import config
 from .reference import read_reference
 
 DEFAULT_SEED = 2016
@@ -418,7 +418,7 @@ def sha256(path: Path) -> str:
 
 def write_manifest(data_dir: Path, **info) -> dict:
     """data/manifest.json: what is in data/program, with row counts and checksums."""
-    from .schema import SCHEMA_VERSION
+    from ..data.schema import SCHEMA_VERSION
 
     files = {}
     for path in sorted((data_dir / "program").glob("*.parquet")):
@@ -438,7 +438,7 @@ def generate(out: Path, seed: int = DEFAULT_SEED, scale: int = 1, ref_dir: Path 
     return write_manifest(
         out,
         kind="illustrative",
-        source=f"kotaku_data.generate seed={seed} scale={scale}",
+        source=f"kotaku_data.build.generate seed={seed} scale={scale}",
         generated_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
         seed=seed,
         scale=scale,

