@@ -5,7 +5,7 @@ import dataclasses
 
 import streamlit as st
 
-from kotaku_data import charts, config, queries
+from kotaku_data import charts, config, targets
 from kotaku_data.filters import to_query
 from kotaku_data.i18n import fmt_ha, fmt_int, fmt_pct, fmt_rp
 from kotaku_data.ui import data
@@ -46,14 +46,14 @@ card(cards[0], tr("card.slum_area"), fmt_ha(h["berkurang_ha"], lang), "slum_area
 card(cards[1], tr("card.access"), fmt_pct(h["akses_akhir"], lang), "access",
      tr("card.baseline_was", value=fmt_pct(h["akses_awal"], lang), year=start_year),
      charts.sparkline(access_years, "persen_terlayani"),
-     tr("card.access_help", target=fmt_pct(queries.TARGETS["access"], lang), year=end_year))
+     tr("card.access_help", target=fmt_pct(targets.TARGETS["access"], lang), year=end_year))
 card(cards[2], tr("card.pokja"), fmt_pct(h["pokja_berfungsi"], lang), "pokja",
      tr("card.pokja_delta", value=fmt_pct(h["pokja_terbentuk"], lang)),
      charts.sparkline(pokja_years, "persen_berfungsi"),
-     tr("card.pokja_help", target=fmt_pct(queries.TARGETS["pokja"], lang), year=end_year))
+     tr("card.pokja_help", target=fmt_pct(targets.TARGETS["pokja"], lang), year=end_year))
 card(cards[3], tr("card.satisfaction"), fmt_pct(h["puas"], lang), "satisfaction",
      tr("card.satisfaction_delta", year=str(h["puas_tahun"] or "–"),
-        target=fmt_pct(queries.TARGETS["satisfaction"], lang)),
+        target=fmt_pct(targets.TARGETS["satisfaction"], lang)),
      charts.sparkline(sat_years, "persen_puas"), tr("card.satisfaction_help"))
 card(cards[4], tr("card.absorption"), fmt_pct(h["persen_serapan"], lang), "absorption",
      tr("card.absorption_delta", realised=fmt_rp(h["realisasi_rp"], lang), allocated=fmt_rp(h["alokasi_rp"], lang)),

@@ -23,7 +23,7 @@ import plotly.io as pio
 
 from . import config
 from .i18n import MISSING, fmt_ha, fmt_households, fmt_int, fmt_number, fmt_pct, fmt_rp, label, plotly_separators, t
-from .queries import expected_progress
+from .targets import expected_progress, status
 
 # --- palette ---------------------------------------------------------------------------------------------
 
@@ -993,7 +993,7 @@ def page_table(df: pd.DataFrame, columns: Sequence[str], lang: str, names: Mappi
 
 def with_target_status(df: pd.DataFrame, col: str, target: float, expected_share: float = 1.0) -> pd.DataFrame:
     """A copy of ``df`` with a ``status`` column: ``col`` against ``target`` by the dashboard's status rule."""
-    from .queries import status
+
 
     return df.assign(status=[status(v, target, expected_share) for v in df[col]])
 
@@ -1055,7 +1055,7 @@ def data_dictionary_table(dd: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def targets_table(targets: Mapping[str, float], lang: str) -> pd.DataFrame:
-    """The status targets (``queries.TARGETS``): indicator, measure, target, and whether it is published."""
+    """The status targets (``targets.TARGETS``): indicator, measure, target, and whether it is published."""
     rows = []
     for key, value in targets.items():
         rows.append((t(f"methods.target.{key}", lang), fmt_pct(value, lang, 0),

@@ -26,6 +26,7 @@ import pandas as pd
 from . import config
 from .data.db import Database
 from .filters import Filters
+from .targets import TARGETS, expected_progress, from_baseline, status
 
 # level -> (code column on lokasi, name expression, join clause for names)
 LEVELS = {
@@ -501,41 +502,6 @@ def spending_per_ha(db: Database, f: Filters, level: str = "prov") -> pd.DataFra
 
 # --- headline and status --------------------------------------------------------------------------------
 
-# Working targets for the dashboard status. Only the slum-area target (38,431 ha) is published; the others
-# are the dashboard's own working targets for the end of the programme period (see Data & Methods).
-TARGETS = {
-    "slum_area": 100.0,  # % of the baseline slum area handled (38,431 ha nationally)
-    "access": 100.0,  # % of households served (zero slum means every service criterion met)
-    "pokja": 100.0,  # % of kabupaten/kota with a functioning Pokja PKP
-    "satisfaction": 80.0,  # % of beneficiaries satisfied
-    "absorption": 100.0,  # % of the allocation realised
-}
-STATUS_ON_TRACK, STATUS_AT_RISK = 0.95, 0.80
-
-
-def expected_progress(year: int, first: int = config.FIRST_YEAR, last: int = config.LAST_YEAR) -> float:
-    """Share of the end target expected by the end of `year` on a straight line from the baseline."""
-    return min(max((year - first) / (last - first), 0.0), 1.0)
-
-
-def status(actual: float | None, target: float, expected_share: float = 1.0) -> str | None:
-    """on_track when actual reaches 95 % of the expected value, at_risk from 80 %, else off_track."""
-    if actual is None or pd.isna(actual):
-        return None
-    expected = target * expected_share
-    if expected <= 0:
-        return "on_track"
-    ratio = actual / expected
-    if ratio >= STATUS_ON_TRACK:
-        return "on_track"
-    return "at_risk" if ratio >= STATUS_AT_RISK else "off_track"
-
-
-def _from_baseline(baseline: float | None, target: float, share: float) -> float:
-    """Expected value after `share` of the way from the baseline to the target."""
-    return target if baseline is None else baseline + (target - baseline) * share
-
-
 def headline(db: Database, f: Filters) -> dict:
     """The national (or filtered) headline numbers of the overview, with a status for each."""
     where, params = _bind(*location_where(f), "n")
@@ -570,7 +536,7 @@ def headline(db: Database, f: Filters) -> dict:
     out["persen_serapan"] = 100 * out["realisasi_rp"] / out["alokasi_rp"] if out["alokasi_rp"] else None
     out["status"] = {
         "slum_area": status(out["persen_berkurang"], TARGETS["slum_area"], share_expected),
-        "access": status(out["akses_akhir"], _from_baseline(out["akses_dasar"], TARGETS["access"], share_expected)),
+        "access": status(out["akses_akhir"], from_baseline(out["akses_dasar"], TARGETS["access"], share_expected)),
         "pokja": status(out["pokja_berfungsi"], TARGETS["pokja"], share_expected),
         "satisfaction": status(out["puas"], TARGETS["satisfaction"]),
         "absorption": status(out["persen_serapan"], TARGETS["absorption"]),

@@ -5,7 +5,7 @@ import functools
 
 import streamlit as st
 
-from kotaku_data import charts, config, queries
+from kotaku_data import charts, config, targets
 from kotaku_data.i18n import fmt_ha, fmt_pct, label
 from kotaku_data.ui import data
 from kotaku_data.ui.frame import footer, header, start
@@ -59,7 +59,7 @@ with cards[2]:
 with cards[3]:
     st.metric(tr("ind.card.satisfaction"), fmt_pct(h["puas"], lang),
               tr("ind.card.satisfaction_delta", year=str(h["puas_tahun"] or "–"),
-                 target=fmt_pct(queries.TARGETS["satisfaction"], lang, 0)),
+                 target=fmt_pct(targets.TARGETS["satisfaction"], lang, 0)),
               border=True, height="stretch", chart_data=charts.sparkline(sat_years, "persen_puas") or None,
               chart_type="bar",
               delta_color="off", delta_arrow="off", help=tr("ind.card.satisfaction_help"))
@@ -120,7 +120,7 @@ with left, st.container(border=True):
         charts.percent_trend,
         pokja_years, [("persen_terbentuk", "chart.pokja_formed", charts.component_color(2)),
                       ("persen_berfungsi", "chart.pokja_functioning", charts.ACTUAL_COLOR)],
-        lang, target=queries.TARGETS["pokja"], target_key="chart.expected_path", expected_path=True),
+        lang, target=targets.TARGETS["pokja"], target_key="chart.expected_path", expected_path=True),
         config=plot_config, key="chart_pokja")
     table(pokja_years, ["tahun", "kabkota", "terbentuk", "berfungsi", "persen_terbentuk", "persen_berfungsi"],
           "pokja-nasional", "pokja")
@@ -138,7 +138,7 @@ section(4)
 if kab_level_filters:
     st.info(tr("ind.kab_level_note"), icon=":material/info:")
 sat_places = frame.q("satisfaction", level)
-target_sat = queries.TARGETS["satisfaction"]
+target_sat = targets.TARGETS["satisfaction"]
 left, right = st.columns([2, 3])
 with left, st.container(border=True):
     st.subheader(tr("ind.q_sat_trend", target=fmt_pct(target_sat, lang, 0)))

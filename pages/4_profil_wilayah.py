@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kotaku_data import charts, queries, search
+from kotaku_data import charts, search, targets
 from kotaku_data.i18n import fmt_ha, fmt_number, fmt_pct, fmt_rp, label
 from kotaku_data.ui import data
 from kotaku_data.ui.frame import footer, header, start
@@ -183,7 +183,7 @@ with right, st.container(border=True):
     st.subheader(tr("profile.q_access_trend"))
     st.caption(tr("profile.access_trend_caption"))
     st.plotly_chart(data.figure(charts.compare_trend, series, "akses", lang, roles, labels,
-                                target=queries.TARGETS["access"], height=380),
+                                target=targets.TARGETS["access"], height=380),
                     config=plot_config, key="chart_access_trend")
 
 if level != "desa":
@@ -192,13 +192,13 @@ if level != "desa":
         st.subheader(tr("profile.q_pokja"))
         st.caption(tr("profile.pokja_caption"))
         st.plotly_chart(data.figure(charts.compare_trend, series, "pokja", lang, roles, labels,
-                                    target=queries.TARGETS["pokja"], expected_path=True),
+                                    target=targets.TARGETS["pokja"], expected_path=True),
                         config=plot_config, key="chart_pokja")
     with right, st.container(border=True):
         st.subheader(tr("profile.q_satisfaction"))
-        st.caption(tr("profile.satisfaction_caption", target=fmt_pct(queries.TARGETS["satisfaction"], lang, 0)))
+        st.caption(tr("profile.satisfaction_caption", target=fmt_pct(targets.TARGETS["satisfaction"], lang, 0)))
         st.plotly_chart(data.figure(charts.compare_trend, series, "puas", lang, roles, labels,
-                                    target=queries.TARGETS["satisfaction"]),
+                                    target=targets.TARGETS["satisfaction"]),
                         config=plot_config, key="chart_satisfaction")
     with st.container(border=True):
         st.subheader(tr("profile.q_spending", name=place_name(region)))

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kotaku_data import charts, config, queries
+from kotaku_data import charts, config, targets
+from kotaku_data.build.reference import PUBLISHED_FILES
 from kotaku_data.data import schema
 from kotaku_data.i18n import fmt_date, fmt_ha, fmt_int, fmt_pct, label
-from kotaku_data.build.reference import PUBLISHED_FILES
 from kotaku_data.ui import data
 from kotaku_data.ui.frame import footer, header, start
 from kotaku_data.ui.upload import upload_checker
@@ -54,14 +54,14 @@ with indicators:
             st.write(tr(f"indicator.{i}.definition"))
             st.caption(tr(f"methods.measure.{i}"))
     st.subheader(tr("methods.status.title"))
-    st.markdown(tr("methods.status.rule", on_track=fmt_pct(100 * queries.STATUS_ON_TRACK, lang, 0),
-                   at_risk=fmt_pct(100 * queries.STATUS_AT_RISK, lang, 0), first=str(config.FIRST_YEAR),
+    st.markdown(tr("methods.status.rule", on_track=fmt_pct(100 * targets.STATUS_ON_TRACK, lang, 0),
+                   at_risk=fmt_pct(100 * targets.STATUS_AT_RISK, lang, 0), first=str(config.FIRST_YEAR),
                    last=str(config.LAST_YEAR)))
     row = st.container(horizontal=True)
     with row:
         for code in ("on_track", "at_risk", "off_track"):
             frame.status(code)
-    st.dataframe(data.table(charts.targets_table, queries.TARGETS, lang), hide_index=True, key="targets")
+    st.dataframe(data.table(charts.targets_table, targets.TARGETS, lang), hide_index=True, key="targets")
     st.info(tr("methods.status.working_targets", target=fmt_ha(config.TARGET_HA, lang, 0)),
             icon=":material/info:")
 

@@ -69,6 +69,14 @@ def reset() -> None:
     _database.clear()
 
 
+def clear_results() -> None:
+    """Forget every cached result, name lookup, figure and table, but keep the open connections (tests start each
+    case from cold results without paying for opening the data set and building its cubes again)."""
+    st.cache_data.clear()
+    for cache in (_known, _names, _built, _province_map):
+        cache.clear()
+
+
 def _show_error(exc: DataError):
     reset()
     from .frame import data_error_page  # the frame imports this module

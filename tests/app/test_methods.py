@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import json
 
-from kotaku_data import config, queries
+from kotaku_data import config, queries, targets
+from kotaku_data.build.reference import PUBLISHED_FILES
 from kotaku_data.data import schema
 from kotaku_data.i18n import fmt_int, t
-from kotaku_data.build.reference import PUBLISHED_FILES
 
 PAGE = "pages/5_data_metode.py"
 
@@ -48,7 +48,7 @@ def test_data_dictionary_matches_schema(app):
 def test_targets_table(app):
     at = app.run(PAGE)
     target = next(x for x in tables(at) if t("methods.target.kind", "id") in x.columns)
-    assert len(target) == len(queries.TARGETS)
+    assert len(target) == len(targets.TARGETS)
     kinds = list(target[t("methods.target.kind", "id")])
     assert kinds.count(t("methods.target.published", "id")) == 1  # only the slum-area target is published
 

@@ -10,8 +10,8 @@ import plotly.graph_objects as go
 import pytest
 
 from kotaku_data import charts, config, queries
-from kotaku_data.filters import Filters
 from kotaku_data.build.geo import load_province_geojson
+from kotaku_data.filters import Filters
 from kotaku_data.i18n import fmt_ha, fmt_pct, plotly_separators, t
 
 GEOJSON_PATH = Path(__file__).resolve().parents[2] / "data" / "reference" / "provinsi.geojson"

@@ -17,8 +17,8 @@ import pandas as pd
 import pytest
 
 from kotaku_data import importer
-from kotaku_data.importer import ImportFailed, check_upload, import_data, restore
 from kotaku_data.data.schema import TABLES
+from kotaku_data.importer import ImportFailed, check_upload, import_data, restore
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data"

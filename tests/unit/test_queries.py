@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from kotaku_data import queries as q
+from kotaku_data import targets
 from kotaku_data.filters import Filters
 
 ALL = Filters()
@@ -701,14 +702,14 @@ def test_unknown_level_is_refused(small_db):
 
 
 def test_expected_progress_and_status_rule():
-    assert q.expected_progress(2015) == 0 and q.expected_progress(2024) == 1
-    assert q.expected_progress(2019) == pytest.approx(4 / 9)
-    assert q.expected_progress(2010) == 0 and q.expected_progress(2030) == 1
-    assert q.status(95, 100) == "on_track" and q.status(94.9, 100) == "at_risk"
-    assert q.status(80, 100) == "at_risk" and q.status(79.9, 100) == "off_track"
-    assert q.status(50, 100, 0.5) == "on_track"
-    assert q.status(None, 100) is None and q.status(float("nan"), 100) is None
-    assert q.status(0, 100, 0.0) == "on_track"  # nothing expected yet
+    assert targets.expected_progress(2015) == 0 and targets.expected_progress(2024) == 1
+    assert targets.expected_progress(2019) == pytest.approx(4 / 9)
+    assert targets.expected_progress(2010) == 0 and targets.expected_progress(2030) == 1
+    assert targets.status(95, 100) == "on_track" and targets.status(94.9, 100) == "at_risk"
+    assert targets.status(80, 100) == "at_risk" and targets.status(79.9, 100) == "off_track"
+    assert targets.status(50, 100, 0.5) == "on_track"
+    assert targets.status(None, 100) is None and targets.status(float("nan"), 100) is None
+    assert targets.status(0, 100, 0.0) == "on_track"  # nothing expected yet
 
 
 # --- bound parameters: hostile filter values ------------------------------------------------------------------

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kotaku_data import config, queries
+from kotaku_data import config, queries, targets
 from kotaku_data.data.db import Database
 from kotaku_data.filters import Filters
 
@@ -113,7 +113,7 @@ def test_slum_area_vs_target(db, pdf, f):
         assert row.diharapkan_ha == pytest.approx(base * share)
         if base > 0:
             assert row.persen_capaian == pytest.approx(100 * (base - area[row.tahun]) / base)
-            assert row.status == queries.status(row.persen_capaian, 100.0, share)
+            assert row.status == targets.status(row.persen_capaian, 100.0, share)
 
 
 def test_slum_area_vs_target_for_one_desa(db, pdf):
@@ -139,7 +139,7 @@ def test_spending_summary(db, pdf, f):
     assert got["persen_serapan"] == pytest.approx(100 * m["realisasi_rp"].sum() / m["alokasi_rp"].sum())
     assert got["berkurang_ha"] == pytest.approx(reduced)
     assert got["rp_per_ha"] == pytest.approx(m["realisasi_rp"].sum() / reduced)
-    assert got["status"] == queries.status(got["persen_serapan"], 100.0)
+    assert got["status"] == targets.status(got["persen_serapan"], 100.0)
 
 
 @pytest.mark.parametrize(("f", "level"), [(Filters(), "prov"), (Filters(tahun=(2018, 2020), dana=("isdb",)), "prov"),
