@@ -7,6 +7,7 @@ import streamlit as st
 
 from kotaku_data import charts, config, targets
 from kotaku_data.i18n import fmt_ha, fmt_pct, label
+from kotaku_data.queries import headline, indicators, slum_area
 from kotaku_data.ui import data
 from kotaku_data.ui.frame import footer, header, start
 
@@ -16,7 +17,7 @@ header(frame)
 st.caption(tr("ind.intro"))
 
 names = data.names(lang)
-h = frame.q("headline")
+h = frame.q(headline.headline)
 level = "kab" if f.prov else "prov"  # by province, or by kabupaten/kota inside a chosen province
 place_word = tr("ind.by_kab" if level == "kab" else "ind.by_prov")
 start_year, end_year = str(f.start_year), str(f.end_year)
@@ -33,43 +34,43 @@ table = functools.partial(frame.chart_table, names=names)  # the table behind a 
 
 
 # --- headline cards -----------------------------------------------------------------------------------------
-access_years = frame.q("service_access", "nasional", False)
-target_years = frame.q("slum_area_vs_target")
-pokja_years = frame.q("pokja_status", "nasional")
-sat_years = frame.q("satisfaction", "nasional")
+access_years = frame.q(indicators.service_access, "nasional", False)
+target_years = frame.q(slum_area.slum_area_vs_target)
+pokja_years = frame.q(indicators.pokja_status, "nasional")
+sat_years = frame.q(indicators.satisfaction, "nasional")
 cards = st.columns(4)
 with cards[0]:
-    st.metric(tr("ind.card.access"), fmt_pct(h["akses_akhir"], lang),
-              tr("ind.card.access_delta", value=fmt_pct(h["akses_awal"], lang), year=start_year),
+    st.metric(tr("ind.card.access"), fmt_pct(h.akses_akhir, lang),
+              tr("ind.card.access_delta", value=fmt_pct(h.akses_awal, lang), year=start_year),
               border=True, height="stretch", chart_data=charts.sparkline(access_years, "persen_terlayani") or None,
               delta_color="off", delta_arrow="off", help=tr("ind.card.access_help", year=end_year))
-    frame.status(h["status"]["access"])
+    frame.status(h.status["access"])
 with cards[1]:
-    st.metric(tr("ind.card.slum"), fmt_pct(h["persen_berkurang"], lang),
-              tr("ind.card.slum_delta", value=fmt_ha(h["berkurang_ha"], lang), target=fmt_ha(h["luas_awal_ha"], lang)),
+    st.metric(tr("ind.card.slum"), fmt_pct(h.persen_berkurang, lang),
+              tr("ind.card.slum_delta", value=fmt_ha(h.berkurang_total_ha, lang), target=fmt_ha(h.luas_awal_ha, lang)),
               border=True, height="stretch", chart_data=charts.sparkline(target_years, "persen_capaian") or None,
               delta_color="off", delta_arrow="off", help=tr("ind.card.slum_help", year=end_year))
-    frame.status(h["status"]["slum_area"])
+    frame.status(h.status["slum_area"])
 with cards[2]:
-    st.metric(tr("ind.card.pokja"), fmt_pct(h["pokja_berfungsi"], lang),
-              tr("ind.card.pokja_delta", value=fmt_pct(h["pokja_terbentuk"], lang)),
+    st.metric(tr("ind.card.pokja"), fmt_pct(h.pokja_berfungsi, lang),
+              tr("ind.card.pokja_delta", value=fmt_pct(h.pokja_terbentuk, lang)),
               border=True, height="stretch", chart_data=charts.sparkline(pokja_years, "persen_berfungsi") or None,
               delta_color="off", delta_arrow="off", help=tr("ind.card.pokja_help", year=end_year))
-    frame.status(h["status"]["pokja"])
+    frame.status(h.status["pokja"])
 with cards[3]:
-    st.metric(tr("ind.card.satisfaction"), fmt_pct(h["puas"], lang),
-              tr("ind.card.satisfaction_delta", year=str(h["puas_tahun"] or "–"),
+    st.metric(tr("ind.card.satisfaction"), fmt_pct(h.puas, lang),
+              tr("ind.card.satisfaction_delta", year=str(h.puas_tahun or "–"),
                  target=fmt_pct(targets.TARGETS["satisfaction"], lang, 0)),
               border=True, height="stretch", chart_data=charts.sparkline(sat_years, "persen_puas") or None,
               chart_type="bar",
               delta_color="off", delta_arrow="off", help=tr("ind.card.satisfaction_help"))
-    frame.status(h["status"]["satisfaction"])
+    frame.status(h.status["satisfaction"])
 st.caption(tr("ind.status_rule"))
 
 # --- 1. access to services ------------------------------------------------------------------------------------
 section(1)
-national_access = frame.q("service_access_change", "nasional")
-place_access = frame.q("service_access_change", level)
+national_access = frame.q(indicators.service_access_change, "nasional")
+place_access = frame.q(indicators.service_access_change, level)
 service = frame.state.layanan or config.SERVICES[0]
 left, right = st.columns([2, 3])
 with left, st.container(border=True):
@@ -111,7 +112,7 @@ with st.container(border=True):
 section(3)
 if kab_level_filters:
     st.info(tr("ind.kab_level_note"), icon=":material/info:")
-pokja_places = frame.q("pokja_status", level)
+pokja_places = frame.q(indicators.pokja_status, level)
 left, right = st.columns([2, 3])
 with left, st.container(border=True):
     st.subheader(tr("ind.q_pokja_trend"))
@@ -137,7 +138,7 @@ with right, st.container(border=True):
 section(4)
 if kab_level_filters:
     st.info(tr("ind.kab_level_note"), icon=":material/info:")
-sat_places = frame.q("satisfaction", level)
+sat_places = frame.q(indicators.satisfaction, level)
 target_sat = targets.TARGETS["satisfaction"]
 left, right = st.columns([2, 3])
 with left, st.container(border=True):

@@ -7,6 +7,7 @@ import streamlit as st
 
 from kotaku_data import charts, config
 from kotaku_data.i18n import fmt_ha, fmt_int, fmt_pct
+from kotaku_data.queries import slum_area
 from kotaku_data.ui import data
 from kotaku_data.ui.frame import footer, header, start
 
@@ -28,8 +29,8 @@ def select(prov: str | None, kab: str | None = None) -> None:
 
 
 # --- headline cards for the current selection -----------------------------------------------------------
-summary = frame.q("slum_area_summary", "nasional")
-trend = frame.q("slum_area_by_year", "nasional", filters=dataclasses.replace(f, tahun=(config.FIRST_YEAR, f.end_year)))
+summary = frame.q(slum_area.slum_area_summary, "nasional")
+trend = frame.q(slum_area.slum_area_by_year, "nasional", filters=dataclasses.replace(f, tahun=(config.FIRST_YEAR, f.end_year)))
 s = summary.iloc[0] if len(summary) else None
 st.subheader(tr("slum.cards_title", place=place))
 c1, c2, c3, c4 = st.columns(4)
@@ -46,7 +47,7 @@ c4.metric(tr("col.lokasi"), fmt_int(s["lokasi"] if s is not None else None, lang
           delta_color="off", delta_arrow="off", border=True)
 
 # --- national map: click a province to drill down --------------------------------------------------------
-provinces = frame.q("slum_area_summary", "prov", filters=national)
+provinces = frame.q(slum_area.slum_area_summary, "prov", filters=national)
 with st.container(border=True):
     st.subheader(tr("slum.q_map"))
     st.caption(tr("slum.map_caption"))
@@ -82,7 +83,7 @@ with right, st.container(border=True):
         st.subheader(tr("slum.q_rank_kab_none"))
         st.info(tr("slum.pick_province"), icon=":material/touch_app:")
     else:
-        kabs = frame.q("slum_area_summary", "kab", filters=in_province)
+        kabs = frame.q(slum_area.slum_area_summary, "kab", filters=in_province)
         st.subheader(tr("slum.q_rank_kab", place=names.get(f.prov, f.prov)))
         st.caption(tr("slum.rank_kab_caption"))
         event = st.plotly_chart(data.figure(charts.ranked_bar, kabs, lang, selected=f.kab), on_select="rerun",
@@ -104,7 +105,7 @@ if f.kab:
     with st.container(border=True):
         st.subheader(tr("slum.q_kelurahan", place=names.get(f.kab, f.kab)))
         st.caption(tr("slum.kelurahan_caption", start=str(config.FIRST_YEAR), end=str(f.end_year)))
-        kel = frame.q("kelurahan_table")
+        kel = frame.q(slum_area.kelurahan_table)
         cols = ["kode_desa", "nama_desa", "tipe_lokasi", "sumber_dana", "luas_awal_ha", "luas_akhir_ha",
                 "berkurang_total_ha", "tingkat_kumuh_awal", "tingkat_kumuh_akhir"]
         st.dataframe(data.table(charts.display_table, kel, cols, lang), hide_index=True, key="tbl_kel")
@@ -117,7 +118,7 @@ with st.container(border=True):
     st.subheader(tr("slum.q_trend", place=place))
     st.caption(tr("overview.trend_caption", year=str(f.end_year)))
     if frame.state.desa:
-        desa_years = frame.q("slum_area_by_year", "desa",
+        desa_years = frame.q(slum_area.slum_area_by_year, "desa",
                              filters=dataclasses.replace(f, tahun=(config.FIRST_YEAR, f.end_year)))
         fig = data.figure(charts.slum_trend, desa_years, lang, name=place, code=frame.state.desa, height=380)
     else:

@@ -10,6 +10,7 @@ import streamlit as st
 
 from kotaku_data import charts, search, targets
 from kotaku_data.i18n import fmt_ha, fmt_number, fmt_pct, fmt_rp, label
+from kotaku_data.queries import profile, regions, slum_area, spending
 from kotaku_data.ui import data
 from kotaku_data.ui.frame import footer, header, start
 
@@ -49,7 +50,7 @@ with st.container(border=True):
         text = st.text_input(tr("profile.search_label"), key="profile_search",
                              placeholder=tr("profile.search_placeholder"), help=tr("profile.search_help"))
         if text.strip():
-            hits = frame.q("region_search", text.strip(), 8)
+            hits = frame.q_all(regions.region_search, text.strip(), 8)
             if hits.empty:
                 st.caption(tr("profile.search_none"))
             for hit in hits.itertuples(index=False):
@@ -62,7 +63,7 @@ with st.container(border=True):
                            args=(hit.kode,), type="tertiary", icon=":material/compare_arrows:",
                            disabled=hit.kode == region)
     with right:
-        choices = frame.q("region_choices")
+        choices = frame.q_all(regions.region_choices, f.kab)
         choice_names = {k: place_name(k) + (f" · {p}" if isinstance(p, str) else "")
                         for k, p in zip(choices["kode"], choices["induk"], strict=True)}
         options = [k for k in choice_names if k != region]
@@ -77,7 +78,7 @@ with st.container(border=True):
 
 # --- the region -------------------------------------------------------------------------------------------------
 codes = tuple(dict.fromkeys(c for c in (region, banding, NATIONAL) if c))
-summary = frame.q("profile_summary", codes)
+summary = frame.q(profile.profile_summary, codes)
 me = summary.iloc[0]
 nat = summary[summary["kode"] == NATIONAL].iloc[0]
 roles = {region: "wilayah"}
@@ -160,12 +161,12 @@ with st.container(border=True):
     frame.download(data.table(charts.profile_table, summary, labels, lang, f.start_year, f.end_year, formatted=False),
                    f"profil-{region}", key="profile")
 
-series = frame.q("profile_series", codes)
+series = frame.q(profile.profile_series, codes)
 left, right = st.columns(2)
 with left, st.container(border=True):
     st.subheader(tr("profile.q_slum", name=place_name(region)))
     st.caption(tr("profile.slum_caption"))
-    st.plotly_chart(data.figure(charts.slum_vs_target, frame.q("slum_area_vs_target", region), lang, height=340),
+    st.plotly_chart(data.figure(charts.slum_vs_target, frame.q(slum_area.slum_area_vs_target, region), lang, height=340),
                     config=plot_config, key="chart_slum")
 with right, st.container(border=True):
     st.subheader(tr("profile.q_slum_compare"))
@@ -177,7 +178,7 @@ left, right = st.columns(2)
 with left, st.container(border=True):
     st.subheader(tr("profile.q_access"))
     st.caption(tr("profile.access_caption", year=end_year))
-    st.plotly_chart(data.figure(charts.compare_access, frame.q("profile_access", codes), lang, roles, labels),
+    st.plotly_chart(data.figure(charts.compare_access, frame.q(profile.profile_access, codes), lang, roles, labels),
                     config=plot_config, key="chart_access")
 with right, st.container(border=True):
     st.subheader(tr("profile.q_access_trend"))
@@ -203,7 +204,7 @@ if level != "desa":
     with st.container(border=True):
         st.subheader(tr("profile.q_spending", name=place_name(region)))
         st.caption(tr("profile.spending_caption"))
-        components = frame.q("spending", ("komponen",))
+        components = frame.q(spending.spending, ("komponen",))
         st.plotly_chart(data.figure(charts.spending_by_component, components, lang), config=plot_config,
                         key="chart_spending")
         frame.chart_table(components, ["komponen", "alokasi_rp", "realisasi_rp", "persen_serapan"],

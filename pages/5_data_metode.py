@@ -7,6 +7,7 @@ from kotaku_data import charts, config, targets
 from kotaku_data.build.reference import PUBLISHED_FILES
 from kotaku_data.data import schema
 from kotaku_data.i18n import fmt_date, fmt_ha, fmt_int, fmt_pct, label
+from kotaku_data.queries import published
 from kotaku_data.ui import data
 from kotaku_data.ui.frame import footer, header, start
 from kotaku_data.ui.upload import upload_checker
@@ -92,7 +93,7 @@ with sources:
     st.caption(tr("methods.sources.caption"))
     for file in PUBLISHED_FILES:
         name = file.removesuffix(".csv")
-        table = frame.q("published_table", name)
+        table = frame.q_all(published.published_table, name)
         with st.expander(tr(f"methods.source.{name}") + f" · {fmt_int(len(table), lang)} " + tr("methods.rows_unit"),
                          expanded=name == "kotaku_national_slum_reduction"):
             st.caption(tr(f"methods.source_note.{name}"))
@@ -120,6 +121,6 @@ with version_tab:
                   schema=str(manifest.get("schema_version", "–"))))
     st.dataframe(data.table(charts.manifest_table, manifest, lang), hide_index=True, key="manifest")
     st.subheader(tr("methods.attribution.title"))
-    st.text(frame.q("map_attribution"))
+    st.text(frame.q_all(published.map_attribution))
 
 footer(frame)

@@ -22,9 +22,11 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from .. import charts, config, queries
+from .. import charts, config
 from ..data.db import Database, DataError
 from ..filters import Filters, Known
+from ..queries import published, regions
+from .errors import data_error_page
 
 GEOJSON = "provinsi.geojson"  # read by the map pages straight from data/reference
 
@@ -79,8 +81,6 @@ def clear_results() -> None:
 
 def _show_error(exc: DataError):
     reset()
-    from .frame import data_error_page  # the frame imports this module
-
     data_error_page(exc)  # stops the run
 
 
@@ -103,22 +103,22 @@ def _guarded(fn):
 
 
 @st.cache_data(show_spinner=False, max_entries=2000)
-def _run(name: str, data_dir: str, version: str, f: Filters | None, args: tuple) -> pd.DataFrame | dict:
-    fn = getattr(queries, name)
+def _run(question: str, data_dir: str, version: str, f: Filters | None, args: tuple, _fn: Callable):
     db = _database(data_dir, version)
-    return fn(db) if f is None else fn(db, f, *args)
+    return _fn(db, *args) if f is None else _fn(db, f, *args)
 
 
 @_guarded
-def q(name: str, f: Filters | None = None, *args):
-    """Run queries.<name>(db, f, *args), cached on the filters and the data version."""
-    return _run(name, *_key(), f, args)
+def q(fn: Callable, f: Filters | None, *args):
+    """``fn(db, f, *args)`` (or ``fn(db, *args)`` when f is None) for a question of :mod:`kotaku_data.queries`,
+    cached per question, filters, arguments and data version, and shared by every session: never modify it."""
+    return _run(f"{fn.__module__}.{fn.__qualname__}", *_key(), f, args, fn)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)  # immutable (frozensets): shared, never copied per run
 def _known(data_dir: str, version: str) -> Known:
     db = _database(data_dir, version)
-    places = queries.places(db)
+    places = regions.places(db)
     desa = db.query("SELECT kode_desa FROM lokasi")["kode_desa"]
     return Known.from_frames(places, desa)
 
@@ -154,10 +154,10 @@ class Names(dict):
 @st.cache_resource(show_spinner=False, max_entries=4)  # read-only: shared, not copied per call
 def _names(data_dir: str, version: str, lang: str) -> Names:
     db = _database(data_dir, version)
-    idx = queries.region_index(db)
+    idx = regions.region_index(db)
     out = dict(zip(idx["kode"].tolist(), idx["nama"].tolist(), strict=True))
     if lang == "en":
-        places = queries.places(db)
+        places = regions.places(db)
         out.update(zip(places["kode_prov"].tolist(), places["nama_prov_en"].tolist(), strict=True))
     return Names(out, (data_dir, version, lang))
 
@@ -294,7 +294,7 @@ def check_files() -> None:
     ref = config.reference_dir()
     _check_geojson(_stamp(ref / GEOJSON))
     needed: dict[str, set[str]] = {name: {"source_url"} for name in PUBLISHED_FILES}
-    for table, col, _value, _label, value_col, _unit in getattr(queries, "PUBLISHED_HIGHLIGHTS", ()):
+    for table, col, _value, _label, value_col, _unit in published.PUBLISHED_HIGHLIGHTS:
         needed[f"{table}.csv"] |= {col, value_col}
     for name in PUBLISHED_FILES:
         _check_published(_stamp(ref / "published" / name), tuple(sorted(needed[name])))

@@ -18,7 +18,9 @@ from .. import charts, config, export
 from ..data.db import DataError
 from ..filters import Filters, ViewState, describe, parse_query, to_query, to_query_string
 from ..i18n import fmt_date, label, normalize_lang, t
+from ..queries import regions
 from . import data
+from .errors import data_error_page
 
 
 @dataclass(frozen=True)
@@ -71,9 +73,15 @@ class Frame:
     def t(self, key: str, **kwargs) -> str:
         return t(key, self.lang, **kwargs)
 
-    def q(self, name: str, *args, filters: Filters | None = None):
-        """Cached query result for this view's filters (or the given ones)."""
-        return data.q(name, filters or self.filters, *args)
+    def q(self, fn: Callable, *args, filters: Filters | None = None):
+        """``fn(db, filters, *args)`` for a question of :mod:`kotaku_data.queries`, on this view's filters (or the
+        given ones), cached and shared: never modify the result."""
+        return data.q(fn, filters or self.filters, *args)
+
+    @staticmethod
+    def q_all(fn: Callable, *args):
+        """``fn(db, *args)`` for a question that does not depend on the filters (places, published figures)."""
+        return data.q(fn, None, *args)
 
     # --- URL-bound page controls -------------------------------------------------------------------
 
@@ -176,7 +184,7 @@ def _reset() -> None:
 def _sidebar(frame: Frame) -> None:
     state, lang = frame.state, frame.lang
     f = state.filters
-    places = data.q("places")
+    places = data.q(regions.places, None)
     names = data.names(lang)
     s = st.session_state
     # initialise every widget from the URL state (the widgets get no default of their own)
@@ -235,34 +243,6 @@ def share_url(frame: Frame) -> str:
     return f"{base}?{query}" if query else base or "/"
 
 
-RESTORE_COMMANDS = "python -m kotaku_data restore\npython -m kotaku_data generate"
-
-
-def _code_span(text: str, limit: int = 300) -> str:
-    """`text` as a Markdown code span: paths keep their underscores, nothing in it is rendered as Markdown."""
-    return "`" + text.replace("`", "'").replace("\n", " ")[:limit] + "`"
-
-
-def data_error_page(exc: DataError, lang: str | None = None, title: bool = False) -> None:
-    """The clear page for a missing or damaged data file: which file, what is wrong, the commands that restore
-    or rebuild it. Never a stack trace. Stops the run."""
-    lang = lang or normalize_lang(st.query_params.get("lang"))
-    if title:
-        st.title(t("app.title", lang))
-    if exc.detail == "file is missing":
-        message = t("error.data_missing", lang, path=_code_span(str(exc.path)))
-    else:
-        message = t("error.data_invalid", lang, file=_code_span(str(exc.path)), detail=_code_span(exc.detail))
-    st.error(message, icon=":material/database:")
-    st.markdown(t("error.data_fix", lang))
-    st.code(RESTORE_COMMANDS, language="bash")
-    st.stop()
-
-
-def _data_error_page(exc: DataError, lang: str) -> None:
-    data_error_page(exc, lang, title=True)
-
-
 def start(page_id: str) -> Frame:
     """Call first on every page: returns the Frame, or stops the run with a clear page on a data error."""
     page = PAGE_BY_ID[page_id]
@@ -275,7 +255,7 @@ def start(page_id: str) -> Frame:
         data.check_files()
     except DataError as exc:
         data.reset()
-        _data_error_page(exc, lang)
+        data_error_page(exc, lang, title=True)
     state, notices = parse_query(_query_dict(), known)
     st.session_state["_view_state"] = state
     # The view's canonical link goes to the address bar on every run: bad parameters are dropped from it, and
