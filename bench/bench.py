@@ -49,9 +49,7 @@ def query_functions() -> dict:
     from kotaku_data import queries
 
     out = {}
-    for name, fn in sorted(inspect.getmembers(queries, inspect.isfunction)):
-        if name.startswith("_") or fn.__module__ != queries.__name__:
-            continue
+    for name, fn in sorted(queries.questions().items()):
         params = list(inspect.signature(fn).parameters.values())
         if not params or params[0].name != "db":
             continue  # pure helpers (status, expected_progress, where-clause builders)

@@ -19,3 +19,17 @@ kabupaten/kota (Pokja PKP, satisfaction, spending) follow the province, kabupate
 from . import headline, indicators, profile, published, regions, slum_area, spending, sql
 
 __all__ = ["headline", "indicators", "profile", "published", "regions", "slum_area", "spending", "sql"]
+
+
+def questions() -> dict[str, object]:
+    """Every question: "module.name" -> function, for each public function of the subject modules whose first
+    parameter is the Database (what the benchmark times and the hostile-input test calls)."""
+    import inspect
+
+    out = {}
+    for module in (headline, indicators, profile, published, regions, slum_area, spending):
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            params = list(inspect.signature(fn).parameters)
+            if not name.startswith("_") and fn.__module__ == module.__name__ and params[:1] == ["db"]:
+                out[f"{module.__name__.rsplit('.', 1)[1]}.{name}"] = fn
+    return out

@@ -46,12 +46,12 @@ def db():
 
 
 def assert_headline(at: AppTest, db, f: Filters, lang: str = "id") -> None:
-    h = queries.headline(db, f)
+    h = queries.headline.headline(db, f)
     m = metrics(at)
-    assert m[t("ind.card.access", lang)] == fmt_pct(h["akses_akhir"], lang)
-    assert m[t("ind.card.slum", lang)] == fmt_pct(h["persen_berkurang"], lang)
-    assert m[t("ind.card.pokja", lang)] == fmt_pct(h["pokja_berfungsi"], lang)
-    assert m[t("ind.card.satisfaction", lang)] == fmt_pct(h["puas"], lang)
+    assert m[t("ind.card.access", lang)] == fmt_pct(h.akses_akhir, lang)
+    assert m[t("ind.card.slum", lang)] == fmt_pct(h.persen_berkurang, lang)
+    assert m[t("ind.card.pokja", lang)] == fmt_pct(h.pokja_berfungsi, lang)
+    assert m[t("ind.card.satisfaction", lang)] == fmt_pct(h.puas, lang)
 
 
 def test_default_view(db):
@@ -66,23 +66,23 @@ def test_default_view(db):
         assert t(f"ind.{n}.unit", "id") in captions
     assert len(at.dataframe) == 7
     access = at.dataframe[T_ACCESS].value
-    change = queries.service_access_change(db, f, "nasional")
+    change = queries.indicators.service_access_change(db, f, "nasional")
     assert list(access[t("col.layanan", "id")]) == [label("layanan", s, "id") for s in config.SERVICES]
     assert list(access[t("col.persen_akhir", "id")]) == [fmt_pct(v, "id") for v in change["persen_akhir"]]
     assert list(access[t("col.persen_awal", "id")]) == [fmt_pct(v, "id") for v in change["persen_awal"]]
     places = at.dataframe[T_ACCESS_PLACES].value
-    by_prov = queries.service_access_change(db, f, "prov")
+    by_prov = queries.indicators.service_access_change(db, f, "prov")
     assert len(places) == (by_prov["layanan"] == "air_minum").sum() == 34
     assert set(places[t("col.layanan", "id")]) == {label("layanan", "air_minum", "id")}
     slum = at.dataframe[T_SLUM].value
-    target = queries.slum_area_vs_target(db, f)
+    target = queries.slum_area.slum_area_vs_target(db, f)
     assert len(slum) == len(target) == 10
     assert list(slum[t("col.persen_capaian", "id")])[-1] == fmt_pct(target["persen_capaian"].iloc[-1], "id")
-    assert len(at.dataframe[T_POKJA].value) == len(queries.pokja_status(db, f, "nasional"))
-    assert len(at.dataframe[T_POKJA_PLACES].value) == len(queries.pokja_status(db, f, "prov"))
-    sat = queries.satisfaction(db, f, "nasional")
+    assert len(at.dataframe[T_POKJA].value) == len(queries.indicators.pokja_status(db, f, "nasional"))
+    assert len(at.dataframe[T_POKJA_PLACES].value) == len(queries.indicators.pokja_status(db, f, "prov"))
+    sat = queries.indicators.satisfaction(db, f, "nasional")
     assert list(at.dataframe[T_SAT].value[t("col.persen_puas", "id")]) == [fmt_pct(v, "id") for v in sat["persen_puas"]]
-    assert len(at.dataframe[T_SAT_PLACES].value) == len(queries.satisfaction(db, f, "prov"))
+    assert len(at.dataframe[T_SAT_PLACES].value) == len(queries.indicators.satisfaction(db, f, "prov"))
     # statuses: icon and word, never colour alone
     statuses = {m.value for m in at.markdown if "badge[" in m.value}
     assert any(t("status.on_track", "id") in s or t("status.at_risk", "id") in s or t("status.off_track", "id") in s
@@ -100,7 +100,7 @@ def test_tables_are_built_only_when_opened(db):
     at.session_state["table_open_sat"] = True
     at.run(timeout=60)
     assert len(at.dataframe) == 1
-    sat = queries.satisfaction(db, Filters(), "nasional")
+    sat = queries.indicators.satisfaction(db, Filters(), "nasional")
     assert list(at.dataframe[0].value[t("col.persen_puas", "id")]) == [fmt_pct(v, "id") for v in sat["persen_puas"]]
     assert len(at.get("download_button")) == 2
 
@@ -109,9 +109,9 @@ def test_province_in_url_drills_to_kabupaten_kota(db):
     at = run(prov="32")
     f = Filters(prov="32")
     assert_headline(at, db, f)
-    by_kab = queries.service_access_change(db, f, "kab")
+    by_kab = queries.indicators.service_access_change(db, f, "kab")
     assert len(at.dataframe[T_ACCESS_PLACES].value) == (by_kab["layanan"] == "air_minum").sum() > 1
-    assert len(at.dataframe[T_POKJA_PLACES].value) == len(queries.pokja_status(db, f, "kab"))
+    assert len(at.dataframe[T_POKJA_PLACES].value) == len(queries.indicators.pokja_status(db, f, "kab"))
     assert any(t("ind.by_kab", "id") in s.value for s in at.subheader)
 
 
@@ -121,7 +121,7 @@ def test_kabupaten_kota_in_url(db):
     assert_headline(at, db, f)
     places = at.dataframe[T_ACCESS_PLACES].value
     assert list(places[t("col.nama", "id")]) == ["Kota Bandung"]
-    change = queries.service_access_change(db, f, "kab")
+    change = queries.indicators.service_access_change(db, f, "kab")
     row = change[change["layanan"] == "air_minum"].iloc[0]
     assert places[t("col.persen_akhir", "id")].iloc[0] == fmt_pct(row["persen_akhir"], "id")
 
@@ -132,9 +132,9 @@ def test_years_and_financiers_in_url(db):
     assert_headline(at, db, f)
     slum = at.dataframe[T_SLUM].value
     assert list(slum[t("col.tahun", "id")]) == ["2016", "2017", "2018", "2019"]
-    target = queries.slum_area_vs_target(db, f)
+    target = queries.slum_area.slum_area_vs_target(db, f)
     assert list(slum[t("col.persen_capaian", "id")]) == [fmt_pct(v, "id") for v in target["persen_capaian"]]
-    change = queries.service_access_change(db, f, "nasional")
+    change = queries.indicators.service_access_change(db, f, "nasional")
     access = at.dataframe[T_ACCESS].value
     assert list(access[t("col.persen_awal", "id")]) == [fmt_pct(v, "id") for v in change["persen_awal"]]
 

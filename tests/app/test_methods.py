@@ -59,11 +59,11 @@ def test_published_sources_with_links(app, db):
     shown = [x for x in tables(at) if source_col in x.columns]
     assert len(shown) == len(PUBLISHED_FILES)
     for file, table in zip(PUBLISHED_FILES, shown, strict=True):
-        expected = queries.published_table(db, None, file.removesuffix(".csv"))
+        expected = queries.published.published_table(db, file.removesuffix(".csv"))
         assert len(table) == len(expected), file
         assert list(table[source_col]) == list(expected["source_url"])
     expander_labels = [e.label for e in at.expander]
-    national = queries.published_table(db, None, "kotaku_national_slum_reduction")
+    national = queries.published.published_table(db, "kotaku_national_slum_reduction")
     assert any(f"· {fmt_int(len(national), 'id')} baris" in lbl for lbl in expander_labels)
 
 

@@ -57,7 +57,7 @@ def assert_cards(at: AppTest, row: pd.Series, f: Filters, lang: str = "id") -> N
 
 def test_default_is_the_national_profile(db):
     at = run()
-    row = queries.profile_summary(db, Filters(), ("ID",)).iloc[0]
+    row = queries.profile.profile_summary(db, Filters(), ("ID",)).iloc[0]
     assert [h.value for h in at.header] == [t("profile.national_name", "id")]
     assert_cards(at, row, Filters())
     m = metrics(at)
@@ -70,7 +70,7 @@ def test_default_is_the_national_profile(db):
 
 def test_province_profile(db):
     at = run(prov="32")
-    rows = queries.profile_summary(db, Filters(prov="32"), ("32", "ID"))
+    rows = queries.profile.profile_summary(db, Filters(prov="32"), ("32", "ID"))
     assert [h.value for h in at.header] == ["Jawa Barat"]
     assert_cards(at, rows.iloc[0], Filters(prov="32"))
     diff = rows.iloc[0]["persen_berkurang"] - rows.iloc[1]["persen_berkurang"]
@@ -86,7 +86,7 @@ def test_province_profile(db):
 def test_kabupaten_kota_profile_with_comparison(db):
     at = run(prov="32", kab="32.73", banding="32.75")
     f = Filters(prov="32", kab="32.73")
-    rows = queries.profile_summary(db, f, ("32.73", "32.75", "ID"))
+    rows = queries.profile.profile_summary(db, f, ("32.73", "32.75", "ID"))
     assert [h.value for h in at.header] == ["Kota Bandung"]
     assert_cards(at, rows.iloc[0], f)
     name_b = rows.iloc[1]["nama"]
@@ -98,7 +98,7 @@ def test_kabupaten_kota_profile_with_comparison(db):
     assert at.selectbox(key="w_profile_banding").value == "32.75"
     # spending by component of the kabupaten/kota, component names in full
     comp = at.dataframe[1].value
-    by_comp = queries.spending(db, f, ("komponen",))
+    by_comp = queries.spending.spending(db, f, ("komponen",))
     assert list(comp[t("col.komponen", "id")]) == [label("component", c, "id") for c in by_comp["komponen"]]
     assert list(comp[t("col.realisasi_rp", "id")]) == [fmt_rp(v, "id") for v in by_comp["realisasi_rp"]]
 
@@ -109,7 +109,7 @@ def test_kelurahan_profile(db, kelurahan):
     assert [h.value for h in at.header] == [kelurahan["nama_desa"]]
     # the kelurahan implies its kabupaten/kota and province: the sidebar filters follow it
     assert (at.selectbox(key="w_prov").value, at.selectbox(key="w_kab").value) == ("73", "73.71")
-    row = queries.profile_summary(db, Filters(), (code, "ID")).iloc[0]
+    row = queries.profile.profile_summary(db, Filters(), (code, "ID")).iloc[0]
     assert_cards(at, row, Filters())
     m = metrics(at)
     score = fmt_number(row["skor_akhir"], "id", 1)
@@ -153,14 +153,14 @@ def test_search_without_result():
 def test_years_and_financiers_in_url(db):
     at = run(tahun="2017-2019", dana="ibrd,aiib", prov="32", kab="32.73")
     f = Filters(tahun=(2017, 2019), dana=("ibrd", "aiib"), prov="32", kab="32.73")
-    rows = queries.profile_summary(db, f, ("32.73", "ID"))
+    rows = queries.profile.profile_summary(db, f, ("32.73", "ID"))
     assert_cards(at, rows.iloc[0], f)
     assert metrics(at)[t("profile.card.spending", "id")] == fmt_rp(rows.iloc[0]["realisasi_rp"], "id")
 
 
 def test_english(db, kelurahan):
     at = run(lang="en", prov="32", banding=kelurahan["kode_desa"])
-    rows = queries.profile_summary(db, Filters(prov="32"), ("32", kelurahan["kode_desa"], "ID"))
+    rows = queries.profile.profile_summary(db, Filters(prov="32"), ("32", kelurahan["kode_desa"], "ID"))
     assert [h.value for h in at.header] == ["West Java"]  # English province name
     assert_cards(at, rows.iloc[0], Filters(prov="32"), "en")
     table = at.dataframe[0].value

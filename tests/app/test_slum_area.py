@@ -9,7 +9,7 @@ PAGE = "pages/3_luas_kumuh.py"
 
 
 def check_cards(app, at, db, f: Filters, lang: str) -> None:
-    s = queries.slum_area_summary(db, f, "nasional").iloc[0]
+    s = queries.slum_area.slum_area_summary(db, f, "nasional").iloc[0]
     assert app.metric(at, t("col.luas_awal_ha", lang)).value == fmt_ha(s["luas_awal_ha"], lang)
     assert app.metric(at, t("col.berkurang_total_ha", lang)).value == fmt_ha(s["berkurang_total_ha"], lang)
     remaining = t("slum.remaining_card", lang, year=str(f.end_year))
@@ -46,7 +46,7 @@ def test_province_shows_its_kabupaten_kota(app, db):
     app.assert_ok(at)
     f = Filters(prov="32")
     check_cards(app, at, db, f, "id")
-    kabs = queries.slum_area_summary(db, f, "kab")
+    kabs = queries.slum_area.slum_area_summary(db, f, "kab")
     text = app.texts(at)
     assert t("slum.q_rank_kab", "id", place="Jawa Barat") in text
     tables = [d.value for d in at.dataframe if t("col.persen_berkurang", "id") in d.value.columns]
@@ -61,7 +61,7 @@ def test_kabkota_shows_kelurahan_table(app, db):
     app.assert_ok(at)
     f = Filters(prov="32", kab="32.73")
     check_cards(app, at, db, f, "id")
-    kel = queries.kelurahan_table(db, f)
+    kel = queries.slum_area.kelurahan_table(db, f)
     table = table_with(at, t("col.nama_desa", "id"))
     assert len(table) == len(kel) > 0
     assert list(table[t("col.kode_desa", "id")]) == list(kel["kode_desa"])
@@ -99,7 +99,7 @@ def test_period_and_financier(app, db):
 
 
 def test_selected_kelurahan_trend(app, db):
-    kel = queries.kelurahan_table(db, Filters(prov="32", kab="32.73"))
+    kel = queries.slum_area.kelurahan_table(db, Filters(prov="32", kab="32.73"))
     code, name = kel["kode_desa"].iloc[0], kel["nama_desa"].iloc[0]
     at = app.run(PAGE, {"desa": code})
     app.assert_ok(at)

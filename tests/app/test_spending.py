@@ -41,12 +41,12 @@ def db():
 
 
 def assert_cards(at: AppTest, db, f: Filters, lang: str = "id") -> dict:
-    s = queries.spending_summary(db, f)
+    s = queries.spending.spending_summary(db, f)
     m = metrics(at)
-    assert m[t("spend.card.allocated", lang)] == fmt_rp(s["alokasi_rp"], lang)
-    assert m[t("spend.card.realised", lang)] == fmt_rp(s["realisasi_rp"], lang)
-    assert m[t("spend.card.absorption", lang)] == fmt_pct(s["persen_serapan"], lang)
-    per_ha = t("spend.per_ha_value", lang, value=fmt_rp(s["rp_per_ha"], lang, 0)) if s["rp_per_ha"] else "–"
+    assert m[t("spend.card.allocated", lang)] == fmt_rp(s.alokasi_rp, lang)
+    assert m[t("spend.card.realised", lang)] == fmt_rp(s.realisasi_rp, lang)
+    assert m[t("spend.card.absorption", lang)] == fmt_pct(s.persen_serapan, lang)
+    per_ha = t("spend.per_ha_value", lang, value=fmt_rp(s.rp_per_ha, lang, 0)) if s.rp_per_ha else "–"
     assert m[t("spend.card.per_ha", lang)] == per_ha
     return s
 
@@ -56,19 +56,19 @@ def test_default_view(db):
     f = Filters()
     s = assert_cards(at, db, f)
     deltas = " ".join(m.proto.delta for m in at.metric)
-    assert fmt_ha(s["berkurang_ha"], "id") in deltas
+    assert fmt_ha(s.berkurang_ha, "id") in deltas
     assert len(at.dataframe) == 4
     year = at.dataframe[T_YEAR].value
-    assert len(year) == len(queries.spending(db, f, ("tahun", "komponen")))
+    assert len(year) == len(queries.spending.spending(db, f, ("tahun", "komponen")))
     comp = at.dataframe[T_COMPONENT].value
-    by_comp = queries.spending(db, f, ("komponen",))
+    by_comp = queries.spending.spending(db, f, ("komponen",))
     # component names in full, in the language of the page
     assert list(comp[t("col.komponen", "id")]) == [label("component", c, "id") for c in config.COMPONENTS]
     assert list(comp[t("col.realisasi_rp", "id")]) == [fmt_rp(v, "id") for v in by_comp["realisasi_rp"]]
     assert list(comp[t("col.persen_serapan", "id")]) == [fmt_pct(v, "id") for v in by_comp["persen_serapan"]]
-    assert len(at.dataframe[T_FINANCIER].value) == len(queries.spending(db, f, ("komponen", "sumber_dana")))
+    assert len(at.dataframe[T_FINANCIER].value) == len(queries.spending.spending(db, f, ("komponen", "sumber_dana")))
     places = at.dataframe[T_PLACES].value
-    regions = queries.spending_by_region(db, f, "prov")
+    regions = queries.spending.spending_by_region(db, f, "prov")
     assert len(places) == len(regions) == 34
     assert list(places[t("col.rp_per_ha", "id")]) == [fmt_rp(v, "id") for v in regions["rp_per_ha"]]
     legend = legend_names(at)
@@ -76,7 +76,7 @@ def test_default_view(db):
         assert any(n and n.replace("<br>", " ") == f"{c}. {label('component', c, 'id')}" for n in legend)
     for d in config.FINANCIERS:
         assert label("dana", d, "id") in legend
-    status = t(f"status.{s['status']}", "id")
+    status = t(f"status.{s.status}", "id")
     assert any(status in m.value for m in at.markdown)
     assert not at.warning and not at.info
 
@@ -85,7 +85,7 @@ def test_province_in_url(db):
     at = run(prov="32")
     f = Filters(prov="32")
     assert_cards(at, db, f)
-    regions = queries.spending_by_region(db, f, "kab")
+    regions = queries.spending.spending_by_region(db, f, "kab")
     places = at.dataframe[T_PLACES].value
     assert len(places) == len(regions) > 1
     assert list(places[t("col.nama", "id")]) == list(regions["nama"])
@@ -136,5 +136,5 @@ def test_location_filters_note(db):
     at = run(tipe="pencegahan")
     assert [i.value for i in at.info] == [t("spend.kab_level_note", "id")]
     s = assert_cards(at, db, Filters(tipe="pencegahan"))
-    assert s["rp_per_ha"] is None  # prevention locations have no slum to reduce: no cost per hectare
+    assert s.rp_per_ha is None  # prevention locations have no slum to reduce: no cost per hectare
     assert metrics(at)[t("spend.card.per_ha", "id")] == "–"

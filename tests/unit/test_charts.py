@@ -117,7 +117,7 @@ def test_map_payload_stays_small(provinces, geojson):
 def test_map_on_real_data(geojson):
     from kotaku_data.data.db import Database
 
-    df = queries.slum_area_summary(Database(), Filters(), "prov")
+    df = queries.slum_area.slum_area_summary(Database(), Filters(), "prov")
     fig = charts.province_map(df, "persen_berkurang", "en", geojson, ("berkurang_total_ha",))
     assert len(fig.data[0].locations) == 34
     assert len(fig.to_json()) < 300_000
@@ -127,7 +127,7 @@ def test_map_on_real_data(geojson):
 
 
 def test_slum_trend_against_target_path(small_db):
-    df = queries.slum_area_by_year(small_db, Filters(), "nasional")
+    df = queries.slum_area.slum_area_by_year(small_db, Filters(), "nasional")
     fig = charts.slum_trend(df, "en")
     assert [tr.name for tr in fig.data] == [t("chart.target_path", "en"), t("chart.remaining_area", "en")]
     target, actual = fig.data
@@ -143,7 +143,7 @@ def test_slum_trend_against_target_path(small_db):
 
 
 def test_slum_trend_of_one_place(small_db):
-    df = queries.slum_area_by_year(small_db, Filters(), "desa")
+    df = queries.slum_area.slum_area_by_year(small_db, Filters(), "desa")
     fig = charts.slum_trend(df, "id", code="32.73.01.1001")
     assert list(fig.data[1].y) == [10, 9, 8, 6, 4, 3, 2, 1, 0.5, 0]
     assert fig.data[0].y[0] == 10
